@@ -1,0 +1,37 @@
+//! The command line: clap derive, one `Args` struct per subcommand in `cmd/`. Doc comments are
+//! the help text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd::{query, validate};
+
+/// Keep the harmful fine-tuning bibliography: validate the paper records, query them, and
+/// generate the awesome list from them.
+#[derive(Debug, Parser)]
+#[command(name = "hftlist", version, propagate_version = true)]
+pub struct Cli {
+    /// The database folder: `list.yaml` and one `<id>.yaml` per paper.
+    #[arg(
+        long,
+        global = true,
+        env = "HFTLIST_DB",
+        default_value = "papers",
+        value_name = "DIR"
+    )]
+    pub db: PathBuf,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every record and report every problem, as `file:line:col: error[rule]: message`.
+    Validate(validate::Args),
+    /// Print the papers as JSON or as a list of ids.
+    Query(query::Args),
+}

@@ -1,0 +1,65 @@
+//! `hftlist validate`: every problem in the database, sorted by file, then a summary line.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::db::Db;
+use crate::diag::{self, Tally};
+use crate::exit;
+use crate::lint;
+
+/// How to print the diagnostics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `file:line:col: error[rule]: message` lines and a summary.
+    #[default]
+    Human,
+    /// One JSON object with the diagnostics and the counts.
+    Json,
+}
+
+/// Arguments of `validate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+
+    /// Print each rule's name, severity and description, and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+}
+
+/// Runs `validate`: exit 0 when clean, 1 when errors (or denied warnings) were found.
+pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    if args.list_rules {
+        stdout
+            .write_all(diag::rules_table().as_bytes())
+            .context("cannot write to stdout")?;
+        return Ok(exit::code(exit::SUCCESS));
+    }
+    let db = Db::load(dir)?;
+    let diagnostics = lint::check(&db, lint::today());
+    let report = match args.format {
+        Format::Human => diag::human_report(&diagnostics, db.files),
+        Format::Json => diag::json_report(&diagnostics, db.files),
+    };
+    stdout
+        .write_all(report.as_bytes())
+        .context("cannot write to stdout")?;
+    let tally = Tally::of(&diagnostics);
+    let failed = tally.errors > 0 || (args.deny_warnings && tally.warnings > 0);
+    Ok(exit::code(if failed {
+        exit::PROBLEMS
+    } else {
+        exit::SUCCESS
+    }))
+}

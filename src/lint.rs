@@ -1,0 +1,363 @@
+//! Every validation rule beyond the typing done while loading: stages, dates, venues, links,
+//! duplicates and sections. `check` returns diagnostics as data, sorted by file and position;
+//! it never prints.
+
+mod similar;
+
+use std::collections::HashMap;
+
+use crate::date::PartialDate;
+use crate::db::{Db, Entry};
+use crate::diag::{Diagnostic, Pos, Rule};
+use crate::ident::{ArxivId, OpenReviewId};
+use crate::paper::{Field, Kind, normalize_title};
+use crate::venue::VenueType;
+
+pub use similar::similar_pairs;
+
+/// All diagnostics for the database: those met while loading and those of every rule, sorted.
+pub fn check(db: &Db, today: jiff::civil::Date) -> Vec<Diagnostic> {
+    let mut out = db.diagnostics.clone();
+    for entry in &db.entries {
+        check_entry(db, entry, today, &mut out);
+    }
+    check_duplicates(&db.entries, &mut out);
+    check_similar_titles(&db.entries, &mut out);
+    out.sort();
+    out
+}
+
+fn report(out: &mut Vec<Diagnostic>, entry: &Entry, pos: Pos, rule: Rule, message: String) {
+    out.push(Diagnostic::new(&entry.path, pos, rule, message));
+}
+
+fn check_entry(db: &Db, entry: &Entry, today: jiff::civil::Date, out: &mut Vec<Diagnostic>) {
+    let p = &entry.paper;
+    let at = |field| entry.spans.get(field);
+    match (p.kind, p.stage) {
+        (Kind::Defense, None) => report(
+            out,
+            entry,
+            at(Field::Kind),
+            Rule::MissingStage,
+            "a defense needs a `stage`: `pre-training`, `alignment`, `fine-tuning` or \
+             `post-fine-tuning`"
+                .to_owned(),
+        ),
+        (kind, Some(stage)) if kind != Kind::Defense => report(
+            out,
+            entry,
+            at(Field::Stage),
+            Rule::UnexpectedStage,
+            format!("only a defense has a stage: remove `stage: {stage}` from this {kind}"),
+        ),
+        _ => {}
+    }
+    if p.date.is_after(today) {
+        report(
+            out,
+            entry,
+            at(Field::Date),
+            Rule::FutureDate,
+            format!("date `{}` lies in the future (today is {today})", p.date),
+        );
+    }
+    if let Some(id) = &p.arxiv {
+        check_date_against_arxiv(entry, id, out);
+    }
+    if let Some(venue) = &p.venue {
+        check_venue(db, entry, venue, out);
+    }
+    for (field, url) in [
+        (Field::Paper, &p.paper),
+        (Field::Code, &p.code),
+        (Field::Project, &p.project),
+    ] {
+        let Some(url) = url else { continue };
+        let params = url.tracking_params();
+        if !params.is_empty() {
+            let names: Vec<String> = params.iter().map(|k| format!("`{k}`")).collect();
+            report(
+                out,
+                entry,
+                at(field),
+                Rule::TrackingUrl,
+                format!(
+                    "`{field}` carries tracking parameters {}: remove them",
+                    names.join(", ")
+                ),
+            );
+        }
+    }
+    if let Some(url) = &p.paper {
+        check_paper_link(entry, url.as_str(), out);
+    }
+    let link_fields = [
+        Field::Arxiv,
+        Field::Doi,
+        Field::Openreview,
+        Field::Paper,
+        Field::Code,
+        Field::Project,
+    ];
+    // A link that was given but refused is reported by its own rule already.
+    if !p.has_link() && !link_fields.iter().any(|f| entry.spans.has(*f)) {
+        report(
+            out,
+            entry,
+            at(Field::Title),
+            Rule::NoLink,
+            "the record has no identifier and no link: add `arxiv`, `doi`, `openreview` or \
+             `paper`"
+                .to_owned(),
+        );
+    }
+    if p.kind == Kind::Defense && p.stage.is_none() {
+        // Reported as `missing-stage`; no stage section can take it until that is fixed.
+        return;
+    }
+    let sections = db.list.sections_for(p);
+    match sections.len() {
+        0 => report(
+            out,
+            entry,
+            at(Field::Kind),
+            Rule::Unsectioned,
+            format!(
+                "no section of list.yaml takes this {}{}: the README would leave it out",
+                p.kind,
+                p.stage.map(|s| format!(" ({s})")).unwrap_or_default()
+            ),
+        ),
+        1 => {}
+        _ => {
+            let names: Vec<String> = sections
+                .iter()
+                .map(|s| format!("`{}`", s.join(" > ")))
+                .collect();
+            report(
+                out,
+                entry,
+                at(Field::Kind),
+                Rule::MultipleSections,
+                format!(
+                    "sections {} all take this paper: make their selectors exclusive",
+                    names.join(" and ")
+                ),
+            );
+        }
+    }
+}
+
+/// Warns when the date is more than a month away from the month the arXiv id was assigned in.
+/// An earlier date is expected when the paper was on OpenReview before arXiv.
+fn check_date_against_arxiv(entry: &Entry, id: &ArxivId, out: &mut Vec<Diagnostic>) {
+    let p = &entry.paper;
+    let arxiv_month = i32::from(id.year()) * 12 + i32::from(id.month()) - 1;
+    let (first, last) = p.date.month_range();
+    let distance = if arxiv_month < first {
+        first - arxiv_month
+    } else if arxiv_month > last {
+        arxiv_month - last
+    } else {
+        0
+    };
+    let earlier_on_openreview = p.openreview.is_some() && last < arxiv_month;
+    if distance > 1 && !earlier_on_openreview {
+        report(
+            out,
+            entry,
+            entry.spans.get(Field::Date),
+            Rule::DateArxivMismatch,
+            format!(
+                "date `{}` is {distance} months away from arXiv id `{id}` ({}-{:02}): the date is \
+                 the first public appearance, usually arXiv v1",
+                p.date,
+                id.year(),
+                id.month()
+            ),
+        );
+    }
+}
+
+fn check_venue(db: &Db, entry: &Entry, venue: &str, out: &mut Vec<Diagnostic>) {
+    let pos = entry.spans.get(Field::Venue);
+    let date = entry.paper.date;
+    let Some(resolved) = db.list.registry.resolve(venue) else {
+        let hint = db
+            .list
+            .registry
+            .suggest(venue, Some(date.year()))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        report(
+            out,
+            entry,
+            pos,
+            Rule::UnknownVenue,
+            format!(
+                "venue `{venue}` is not a registry series followed by a year{hint}; add the \
+                 series to list.yaml if it is new"
+            ),
+        );
+        return;
+    };
+    if resolved.series.type_ == VenueType::PreprintServer {
+        report(
+            out,
+            entry,
+            pos,
+            Rule::PreprintVenue,
+            format!("`{venue}` is a preprint server: a preprint has no venue, remove the line"),
+        );
+        return;
+    }
+    if resolved.canonical != venue {
+        report(
+            out,
+            entry,
+            pos,
+            Rule::VenueAlias,
+            format!("write venue `{venue}` as `{}`", resolved.canonical),
+        );
+    }
+    match resolved.year {
+        None => report(
+            out,
+            entry,
+            pos,
+            Rule::VenueWithoutYear,
+            format!(
+                "venue `{venue}` has no year: write `{} YEAR`",
+                resolved.series.name
+            ),
+        ),
+        Some(year) if year < date.year() => report(
+            out,
+            entry,
+            pos,
+            Rule::VenueBeforeDate,
+            format!("venue year {year} is earlier than the paper's date `{date}`"),
+        ),
+        Some(_) => {}
+    }
+}
+
+/// A `paper` link to arXiv, OpenReview or doi.org repeats what an identifier says.
+fn check_paper_link(entry: &Entry, url: &str, out: &mut Vec<Diagnostic>) {
+    let p = &entry.paper;
+    let message = if let Some(id) = ArxivId::from_url(url) {
+        match &p.arxiv {
+            Some(have) if *have == id => format!("`paper` repeats `arxiv: {id}`: remove it"),
+            _ => format!("`paper` is an arXiv link: write `arxiv: {id}` instead"),
+        }
+    } else if let Some(id) = OpenReviewId::from_url(url) {
+        match &p.openreview {
+            Some(have) if *have == id => format!("`paper` repeats `openreview: {id}`: remove it"),
+            _ => format!("`paper` is an OpenReview link: write `openreview: {id}` instead"),
+        }
+    } else if let Some(doi) = doi_from_url(url) {
+        format!("`paper` is a DOI link: write `doi: {doi}` instead")
+    } else {
+        return;
+    };
+    report(
+        out,
+        entry,
+        entry.spans.get(Field::Paper),
+        Rule::LinkShouldBeId,
+        message,
+    );
+}
+
+fn doi_from_url(url: &str) -> Option<&str> {
+    [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+    ]
+    .iter()
+    .find_map(|prefix| url.strip_prefix(prefix))
+    .filter(|rest| rest.starts_with("10."))
+}
+
+/// Errors for two records that are the same paper by identifier, link or normalised title.
+fn check_duplicates(entries: &[Entry], out: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<(Field, String), &Entry> = HashMap::new();
+    for entry in entries {
+        let p = &entry.paper;
+        let keys = [
+            (
+                Field::Arxiv,
+                p.arxiv.as_ref().map(ToString::to_string),
+                "arXiv id",
+            ),
+            (
+                Field::Doi,
+                p.doi.as_ref().map(|d| d.as_str().to_lowercase()),
+                "DOI",
+            ),
+            (
+                Field::Openreview,
+                p.openreview.as_ref().map(ToString::to_string),
+                "OpenReview id",
+            ),
+            (
+                Field::Paper,
+                p.paper.as_ref().map(ToString::to_string),
+                "paper link",
+            ),
+            (Field::Title, Some(normalize_title(&p.title)), "title"),
+        ];
+        let mut duplicate_of = None;
+        for (field, key, what) in keys {
+            let Some(key) = key.filter(|k| !k.is_empty()) else {
+                continue;
+            };
+            match seen.get(&(field, key.clone())) {
+                Some(first) => {
+                    duplicate_of.get_or_insert((field, what, *first));
+                }
+                None => {
+                    seen.insert((field, key), entry);
+                }
+            }
+        }
+        // One error per pair of records, on the later file, naming the first key they share.
+        if let Some((field, what, first)) = duplicate_of {
+            report(
+                out,
+                entry,
+                entry.spans.get(field),
+                Rule::DuplicatePaper,
+                format!(
+                    "same {what} as `{}`: merge the two records into one",
+                    first.path.display()
+                ),
+            );
+        }
+    }
+}
+
+fn check_similar_titles(entries: &[Entry], out: &mut Vec<Diagnostic>) {
+    let titles: Vec<&str> = entries.iter().map(|e| e.paper.title.as_str()).collect();
+    for (first, second, _) in similar_pairs(&titles) {
+        let (a, b) = (&entries[first], &entries[second]);
+        report(
+            out,
+            b,
+            b.spans.get(Field::Title),
+            Rule::SimilarTitle,
+            format!(
+                "title is nearly the same as that of `{}`: if they are one paper, merge them",
+                a.path.display()
+            ),
+        );
+    }
+}
+
+/// Today's date, for callers that do not pin one.
+pub fn today() -> jiff::civil::Date {
+    PartialDate::today()
+}

@@ -1,0 +1,17 @@
+//! The doorway: parse the arguments, run the library, turn the outcome into an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = hftlist::cli::Cli::parse();
+    match hftlist::run(cli) {
+        Ok(code) => code,
+        Err(err) if hftlist::is_broken_pipe(&err) => hftlist::exit::code(hftlist::exit::SUCCESS),
+        Err(err) => {
+            eprintln!("hftlist: error: {err:#}");
+            hftlist::exit::code(hftlist::exit::FAILURE)
+        }
+    }
+}

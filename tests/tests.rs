@@ -1,0 +1,20 @@
+#![allow(unreachable_pub)] // test helpers are shared between modules of this one crate
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed test
+
+//! hftlist's integration tests: each module runs the built binary on a database made for the
+//! test, and checks stdout, stderr and the exit code.
+
+// A small database under construction in a temp folder, and the command runner.
+mod util;
+
+// `hftlist validate`: one failing and one passing case per rule, output formats, exit codes.
+mod validate;
+
+// Hostile and broken files: each gets its own exact diagnostic, nothing panics.
+mod bad_inputs;
+
+// `hftlist query`.
+mod query;
+
+// The bundled database: it validates, and every record is in canonical form.
+mod data;

@@ -1,0 +1,78 @@
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The fixture list settings, shared by most tests.
+pub const LIST: &str = include_str!("fixtures/list.yaml");
+
+/// A clean record that every failing case varies from.
+pub const BASE: &str =
+    "title: A Clean Attack\nkind: attack\ndate: \"2024-02-02\"\narxiv: \"2402.01109\"\n";
+
+/// A temp folder holding `papers/` with the fixture `list.yaml`.
+pub struct TestDb {
+    dir: tempfile::TempDir,
+}
+
+/// What a run printed and returned.
+#[derive(Debug)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl TestDb {
+    pub fn new() -> Self {
+        let db = Self::empty();
+        db.file("list.yaml", LIST);
+        db
+    }
+
+    /// A temp folder with an empty `papers/` and no list.yaml.
+    pub fn empty() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("papers")).unwrap();
+        Self { dir }
+    }
+
+    /// The `papers/` folder.
+    pub fn papers(&self) -> PathBuf {
+        self.dir.path().join("papers")
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `papers/<name>`.
+    pub fn file(&self, name: &str, content: impl AsRef<[u8]>) -> &Self {
+        std::fs::write(self.papers().join(name), content).unwrap();
+        self
+    }
+
+    /// Runs hftlist in the temp folder (so paths print as `papers/...`).
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = Command::cargo_bin("hftlist")
+            .unwrap()
+            .current_dir(self.root())
+            .env_remove("HFTLIST_DB")
+            .args(args)
+            .output()
+            .unwrap();
+        Run {
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+            code: out.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+/// Asserts two texts are equal, printing both in full when they are not.
+#[track_caller]
+pub fn assert_text(got: &str, expected: &str) {
+    assert!(
+        got == expected,
+        "\n--- expected ---\n{expected}\n--- got ---\n{got}\n----------------"
+    );
+}
