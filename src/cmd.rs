@@ -1,5 +1,6 @@
 //! One module per subcommand: each loads what it needs, calls the library and returns the exit
 //! code; none of them parses or checks data itself.
 
+pub mod import;
 pub mod query;
 pub mod validate;

@@ -446,6 +446,26 @@ pub fn load_list(path: &Path) -> anyhow::Result<List> {
     List::new(file).map_err(|message| anyhow::anyhow!("{}: {message}", path.display()))
 }
 
+/// Writes a new record `dir/<id>.yaml` atomically: the text goes to a temporary file in the same
+/// folder, which is then renamed to its name only if no file has it, so an existing record is
+/// never overwritten and a failed write leaves nothing behind.
+pub fn create_record(dir: &Path, id: &PaperId, paper: &Paper) -> anyhow::Result<PathBuf> {
+    use std::io::Write;
+    let path = dir.join(format!("{id}.yaml"));
+    let text = to_yaml(paper)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".hftlist-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    tmp.persist_noclobber(&path).map_err(|e| {
+        anyhow::Error::new(e.error).context(format!("cannot create `{}`", path.display()))
+    })?;
+    Ok(path)
+}
+
 /// The canonical text of a record: fields in `Field` order, absent ones left out. Loading this
 /// text and saving again gives the same bytes.
 pub fn to_yaml(paper: &Paper) -> anyhow::Result<String> {

@@ -26,6 +26,7 @@ pub mod db;
 pub mod diag;
 pub mod exit;
 pub mod ident;
+pub mod import;
 pub mod link;
 pub mod lint;
 pub mod list;
@@ -40,6 +41,7 @@ use cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => cmd::validate::run(&cli.db, &args),
+        Command::Import(args) => cmd::import::run(&cli.db, &args),
         Command::Query(args) => cmd::query::run(&cli.db, &args),
     }
 }

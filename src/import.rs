@@ -1,0 +1,586 @@
+//! Hand-kept awesome-list Markdown -> paper records.
+//!
+//! The Markdown is parsed with pulldown-cmark, never with patterns over raw lines, so wrapped
+//! items, both link label styles (`[[paper](url)]` and `[[paper]](url)`) and stray spacing need no
+//! special cases. An entry is a list item that starts with a date `[YYYY/M/D]`; its bold text is
+//! the title, its first italic text after the title the venue, its links the identifiers. Headings
+//! say which section, hence which kind, stage and tags, the entries belong to.
+//!
+//! Everything here is pure: `parse` reads text, `Importer` turns entries into records against the
+//! papers already known, and the caller decides what to write.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::date::PartialDate;
+use crate::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag as Label};
+use crate::link::Url;
+use crate::list::{List, Section};
+use crate::paper::{Kind, Paper, Stage, normalize_title};
+
+/// One list item of the Markdown, as written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Item {
+    /// 1-based line where the item starts.
+    pub line: usize,
+    /// The heading the item stands under.
+    pub heading: String,
+    /// Text before the title, where the date stands.
+    pub lead: String,
+    /// The bold title.
+    pub title: String,
+    /// The first italic text after the title.
+    pub venue: Option<String>,
+    /// `(label, url)` of each link, labels without brackets.
+    pub links: Vec<(String, String)>,
+    /// Text after the title outside links and the venue (brackets dropped).
+    pub trailing: String,
+}
+
+impl Item {
+    /// Whether the item looks like a paper entry: it starts with a `[YYYY/...]` date.
+    pub fn is_entry(&self) -> bool {
+        let lead = self.lead.trim_start();
+        lead.starts_with('[') && lead[1..].starts_with(|c: char| c.is_ascii_digit())
+    }
+}
+
+/// Reads every list item of the Markdown, with the heading above it.
+pub fn parse(markdown: &str) -> Vec<Item> {
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(markdown.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset);
+    let mut items = Vec::new();
+    let mut heading = String::new();
+    let mut in_heading: Option<HeadingLevel> = None;
+    let mut heading_text = String::new();
+    let mut depth = 0usize;
+    let mut item: Option<Item> = None;
+    // Inside the current item: nesting of bold and italic, and the link being read.
+    let (mut strong, mut emphasis) = (0usize, 0usize);
+    let mut link: Option<(String, String)> = None;
+    let mut venue_open = false;
+    for (event, range) in Parser::new(markdown).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                in_heading = Some(level);
+                heading_text.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                in_heading = None;
+                heading = heading_text.trim().to_owned();
+            }
+            Event::Start(Tag::Item) => {
+                depth += 1;
+                if depth == 1 {
+                    item = Some(Item {
+                        line: line_of(range.start),
+                        heading: heading.clone(),
+                        ..Item::default()
+                    });
+                    (strong, emphasis, link, venue_open) = (0, 0, None, false);
+                }
+            }
+            Event::End(TagEnd::Item) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0
+                    && let Some(done) = item.take()
+                {
+                    items.push(done);
+                }
+            }
+            _ if in_heading.is_some() => {
+                if let Event::Text(t) | Event::Code(t) = &event {
+                    heading_text.push_str(t);
+                }
+            }
+            _ if depth != 1 => {}
+            Event::Start(Tag::Strong) => strong += 1,
+            Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
+            Event::Start(Tag::Emphasis) => {
+                emphasis += 1;
+                if let Some(it) = &mut item
+                    && strong == 0
+                    && !it.title.is_empty()
+                    && it.venue.is_none()
+                {
+                    it.venue = Some(String::new());
+                    venue_open = true;
+                }
+            }
+            Event::End(TagEnd::Emphasis) => {
+                emphasis = emphasis.saturating_sub(1);
+                if emphasis == 0 {
+                    venue_open = false;
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                link = Some((String::new(), dest_url.to_string()));
+            }
+            Event::End(TagEnd::Link) => {
+                if let (Some((label, url)), Some(it)) = (link.take(), &mut item) {
+                    let label = label.trim().trim_start_matches('[').trim_end_matches(']');
+                    it.links.push((label.trim().to_owned(), url));
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                let Some(it) = &mut item else { continue };
+                if let Some((label, _)) = &mut link {
+                    label.push_str(&t);
+                } else if strong > 0 {
+                    it.title.push_str(&t);
+                } else if venue_open {
+                    if let Some(v) = &mut it.venue {
+                        v.push_str(&t);
+                    }
+                } else if it.title.is_empty() {
+                    it.lead.push_str(&t);
+                } else {
+                    it.trailing.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                let Some(it) = &mut item else { continue };
+                if strong > 0 {
+                    it.title.push(' ');
+                } else if !it.title.is_empty() {
+                    it.trailing.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    items
+}
+
+/// What one import run decided for each entry.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A new record to write.
+    New {
+        /// The id chosen.
+        id: PaperId,
+        /// The record.
+        paper: Paper,
+        /// Remarks worth a look (a venue kept verbatim, a recovered link...).
+        notes: Vec<String>,
+    },
+    /// The paper is already known.
+    Duplicate {
+        /// The id of the record it duplicates.
+        of: String,
+        /// What they share.
+        by: &'static str,
+    },
+    /// The entry could not be read.
+    Unparseable {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Kind, stage and tags for the entries under one heading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mapping {
+    /// The kind; `None` when the heading's section does not fix one.
+    pub kind: Option<Kind>,
+    /// The stage, for defenses.
+    pub stage: Option<Stage>,
+    /// Tags every entry gets.
+    pub tags: Vec<Label>,
+}
+
+impl std::str::FromStr for Mapping {
+    type Err = String;
+
+    /// `kind[/stage][+tag...]`, e.g. `defense/alignment+federated`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut parts = s.split('+');
+        let head = parts.next().unwrap_or_default();
+        let (kind, stage) = match head.split_once('/') {
+            Some((k, st)) => (k, Some(st.parse::<Stage>()?)),
+            None => (head, None),
+        };
+        let tags = parts
+            .map(|t| t.parse::<Label>().map_err(|e| e.0))
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            kind: Some(kind.parse()?),
+            stage,
+            tags,
+        })
+    }
+}
+
+/// The mapping list.yaml gives each heading: the innermost section with that heading (case and
+/// spacing ignored), with the selectors of its ancestors.
+pub fn mappings_from_list(list: &List) -> HashMap<String, Mapping> {
+    let mut out = HashMap::new();
+    fn walk(section: &Section, inherited: &Mapping, out: &mut HashMap<String, Mapping>) {
+        let mut mapping = inherited.clone();
+        mapping.kind = section.kind.or(mapping.kind);
+        mapping.stage = section.stage.or(mapping.stage);
+        // A section that selects on tags gives its entries the first of them.
+        if let Some(tag) = section.tags.first()
+            && !mapping.tags.contains(tag)
+        {
+            mapping.tags.push(tag.clone());
+        }
+        out.insert(heading_key(&section.heading), mapping.clone());
+        for child in &section.sections {
+            walk(child, &mapping, out);
+        }
+    }
+    let none = Mapping {
+        kind: None,
+        stage: None,
+        tags: Vec::new(),
+    };
+    for section in &list.sections {
+        walk(section, &none, &mut out);
+    }
+    out
+}
+
+/// A heading compared without case or extra spacing.
+pub fn heading_key(heading: &str) -> String {
+    heading
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Turns entries into records, remembering what exists so nothing is written twice.
+pub struct Importer<'l> {
+    list: &'l List,
+    mappings: HashMap<String, Mapping>,
+    ids: HashMap<String, String>,
+    keys: HashMap<(&'static str, String), String>,
+}
+
+impl<'l> Importer<'l> {
+    /// An importer for a database with the given list settings and extra heading mappings.
+    pub fn new(list: &'l List, extra: HashMap<String, Mapping>) -> Self {
+        let mut mappings = mappings_from_list(list);
+        mappings.extend(extra);
+        Self {
+            list,
+            mappings,
+            ids: HashMap::new(),
+            keys: HashMap::new(),
+        }
+    }
+
+    /// Remembers an existing paper, so that the same paper is not imported again.
+    pub fn know(&mut self, id: &str, paper: &Paper) {
+        self.ids.insert(id.to_owned(), id.to_owned());
+        for key in identity_keys(paper) {
+            self.keys.entry(key).or_insert_with(|| id.to_owned());
+        }
+    }
+
+    /// The mapping for a heading, if any.
+    pub fn mapping(&self, heading: &str) -> Option<&Mapping> {
+        self.mappings.get(&heading_key(heading))
+    }
+
+    /// Decides what to do with one entry; a new record is remembered at once.
+    pub fn take(&mut self, item: &Item) -> Outcome {
+        match self.build(item) {
+            Err(reason) => Outcome::Unparseable { reason },
+            Ok((paper, notes)) => {
+                for key in identity_keys(&paper) {
+                    if let Some(of) = self.keys.get(&key) {
+                        let by = key.0;
+                        return Outcome::Duplicate { of: of.clone(), by };
+                    }
+                }
+                let id = self.fresh_id(&paper.title);
+                self.know(id.as_str(), &paper);
+                Outcome::New { id, paper, notes }
+            }
+        }
+    }
+
+    fn build(&self, item: &Item) -> Result<(Paper, Vec<String>), String> {
+        let mut notes = Vec::new();
+        let mapping = self.mapping(&item.heading).ok_or_else(|| {
+            format!(
+                "heading `{}` is not a section of list.yaml: map it with --map '{}=KIND[/STAGE][+TAG]'",
+                item.heading, item.heading
+            )
+        })?;
+        let kind = mapping.kind.ok_or_else(|| {
+            format!(
+                "section `{}` does not fix a kind: map it with --map '{}=KIND[/STAGE][+TAG]'",
+                item.heading, item.heading
+            )
+        })?;
+        let date = parse_date(&item.lead)?;
+        let title = item.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        if title.is_empty() {
+            return Err("no bold title".to_owned());
+        }
+        let mut paper = Paper {
+            title,
+            kind,
+            stage: mapping.stage,
+            date,
+            venue: None,
+            authors: Vec::new(),
+            arxiv: None,
+            doi: None,
+            openreview: None,
+            paper: None,
+            code: None,
+            project: None,
+            tags: mapping.tags.clone(),
+            note: None,
+        };
+        if let Some(venue) = &item.venue {
+            let venue = venue.split_whitespace().collect::<Vec<_>>().join(" ");
+            match self.list.registry.resolve(&venue) {
+                Some(r) if r.series.type_ == crate::venue::VenueType::PreprintServer => {}
+                Some(r) => paper.venue = Some(r.canonical),
+                None if venue.is_empty() => {}
+                None => {
+                    notes.push(format!("venue `{venue}` is not in the registry: kept as written"));
+                    paper.venue = Some(venue);
+                }
+            }
+        }
+        let mut links = item.links.clone();
+        let (trailing, recovered) = recover_links(&item.trailing);
+        for url in recovered {
+            notes.push(format!("link `{url}` had lost its closing bracket: recovered"));
+            links.push(("paper".to_owned(), url));
+        }
+        for (label, url) in links {
+            let url = url.trim().to_owned();
+            if let Some(note) = place_link(&mut paper, &label, &url) {
+                notes.push(note);
+            }
+        }
+        let note = trailing
+            .trim()
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .trim()
+            .to_owned();
+        if !note.is_empty() {
+            paper.note = Some(note);
+        }
+        Ok((paper, notes))
+    }
+
+    fn fresh_id(&self, title: &str) -> PaperId {
+        let base = slug_for(title);
+        let mut n = 1;
+        loop {
+            let candidate = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+            if !self.ids.contains_key(&candidate)
+                && let Ok(id) = candidate.parse::<PaperId>()
+            {
+                return id;
+            }
+            n += 1;
+        }
+    }
+}
+
+/// The keys that identify a paper: identifiers, the paper link and the normalised title.
+fn identity_keys(p: &Paper) -> Vec<(&'static str, String)> {
+    let mut keys = Vec::new();
+    if let Some(id) = &p.arxiv {
+        keys.push(("arXiv id", id.to_string()));
+    }
+    if let Some(doi) = &p.doi {
+        keys.push(("DOI", doi.as_str().to_lowercase()));
+    }
+    if let Some(id) = &p.openreview {
+        keys.push(("OpenReview id", id.to_string()));
+    }
+    if let Some(url) = &p.paper {
+        keys.push(("paper link", url.to_string()));
+    }
+    keys.push(("title", normalize_title(&p.title)));
+    keys
+}
+
+/// `[2024/2/2]` (or `[2024/02/02]`, `[2024/2]`, `[2024]`) at the start of the lead text.
+fn parse_date(lead: &str) -> Result<PartialDate, String> {
+    let lead = lead.trim();
+    let inner = lead
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once(']'))
+        .map(|(inner, _)| inner.trim())
+        .ok_or_else(|| format!("no `[YYYY/M/D]` date at the start of `{lead}`"))?;
+    let parts: Vec<&str> = inner.split('/').map(str::trim).collect();
+    let pad = |p: &str| if p.len() == 1 { format!("0{p}") } else { p.to_owned() };
+    let text = match parts.as_slice() {
+        [y] => (*y).to_owned(),
+        [y, m] => format!("{y}-{}", pad(m)),
+        [y, m, d] => format!("{y}-{}-{}", pad(m), pad(d)),
+        _ => return Err(format!("`[{inner}]` is not a date `[YYYY/M/D]`")),
+    };
+    text.parse::<PartialDate>()
+        .map_err(|e| format!("date `[{inner}]`: {e}"))
+}
+
+/// Finds bare URLs left in the text by a link that lost a bracket; returns the text without
+/// them and the URLs, trimmed of the brackets that should have closed them.
+fn recover_links(text: &str) -> (String, Vec<String>) {
+    let mut rest = String::new();
+    let mut urls = Vec::new();
+    for word in text.split_whitespace() {
+        if let Some(at) = word.find("http://").or_else(|| word.find("https://")) {
+            let url = word[at..].trim_end_matches([']', ')', '[', '(']);
+            urls.push(url.to_owned());
+        } else {
+            rest.push_str(word);
+            rest.push(' ');
+        }
+    }
+    // What is left of link brackets (`[`, `]`) is not a note.
+    let cleaned = rest
+        .split_whitespace()
+        .map(|w| w.trim_matches(['[', ']']))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    (cleaned, urls)
+}
+
+/// Puts a link where it belongs: an identifier, the code, or the paper link. Returns a remark
+/// when the link could not be placed cleanly.
+fn place_link(paper: &mut Paper, label: &str, url: &str) -> Option<String> {
+    if let Some(id) = ArxivId::from_url(url) {
+        return set_once(&mut paper.arxiv, id, "arXiv id");
+    }
+    if let Some(id) = OpenReviewId::from_url(url) {
+        return set_once(&mut paper.openreview, id, "OpenReview id");
+    }
+    for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/"] {
+        if let Some(doi) = url.strip_prefix(prefix).and_then(|d| d.parse::<Doi>().ok()) {
+            return set_once(&mut paper.doi, doi, "DOI");
+        }
+    }
+    let parsed = match url.parse::<Url>() {
+        Ok(u) => u,
+        Err(e) => return Some(format!("link dropped: {e}")),
+    };
+    let label = label.to_lowercase();
+    let host = parsed.host();
+    let is_code = matches!(label.as_str(), "code" | "repo" | "github" | "gitlab")
+        || host == "github.com"
+        || host == "gitlab.com"
+        || host == "anonymous.4open.science";
+    if is_code {
+        return set_once(&mut paper.code, parsed, "code link");
+    }
+    if paper.paper.is_none() {
+        paper.paper = Some(parsed);
+        None
+    } else if paper.project.is_none() {
+        paper.project = Some(parsed);
+        Some(format!("second paper link `{url}` kept as `project`"))
+    } else {
+        Some(format!("extra link `{url}` dropped: the record has a paper and a project link"))
+    }
+}
+
+fn set_once<T: PartialEq + std::fmt::Display>(slot: &mut Option<T>, value: T, what: &str) -> Option<String> {
+    match slot {
+        None => {
+            *slot = Some(value);
+            None
+        }
+        Some(have) if *have == value => None,
+        Some(have) => Some(format!("second {what} `{value}` dropped: the entry already gave `{have}`")),
+    }
+}
+
+/// A readable id from a title: the part before a colon when short (`Vaccine: ...` -> `vaccine`),
+/// otherwise the first five words.
+pub fn slug_for(title: &str) -> String {
+    let head = match title.split_once(':') {
+        Some((head, _)) if !head.trim().is_empty() && head.split_whitespace().count() <= 4 => head,
+        _ => title,
+    };
+    let mut words = Vec::new();
+    for word in head.split_whitespace().take(5) {
+        let w: String = word
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .collect();
+        let w = w.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+        if !w.is_empty() {
+            words.push(w);
+        }
+    }
+    let slug = words.join("-");
+    if slug.starts_with(|c: char| c.is_ascii_lowercase()) {
+        slug
+    } else {
+        format!("paper-{slug}").trim_end_matches('-').to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_both_label_styles_wrapped_items_and_venues() {
+        let md = "### Attacks\n\
+                  - [2024/2/2] **Vaccine: A Title** *NeurIPS2024* [[paper](https://arxiv.org/abs/2402.01109)] [[code](https://github.com/a/b)]\n\
+                  - [2025/02/20] **Wrapped Title**\n*arXiv* [[paper]](https://arxiv.org/pdf/2502.14828) [[Openreview]](https://openreview.net/forum?id=tTPHgb0EtV)\n\
+                  - [2024/9/26] **Diffusion** *NeurIPS2024* (for diffusion model) [[paper](https://openreview.net/forum?id=pR37AmwbOt)]\n\
+                  - [2025/12/10] **Broken** *arXiv* [[paper](https://arxiv.org/pdf/2512.10150]\n";
+        let items = parse(md);
+        assert_eq!(items.len(), 4);
+        assert_eq!(items[0].title, "Vaccine: A Title");
+        assert_eq!(items[0].venue.as_deref(), Some("NeurIPS2024"));
+        assert_eq!(items[0].links[1], ("code".to_owned(), "https://github.com/a/b".to_owned()));
+        assert_eq!(items[1].line, 3);
+        assert_eq!(items[1].venue.as_deref(), Some("arXiv"));
+        assert_eq!(items[1].links[0], ("paper".to_owned(), "https://arxiv.org/pdf/2502.14828".to_owned()));
+        assert_eq!(items[1].links[1].0, "Openreview");
+        assert_eq!(recover_links(&items[2].trailing).0, "(for diffusion model)");
+        let (_, urls) = recover_links(&items[3].trailing);
+        assert_eq!(urls, ["https://arxiv.org/pdf/2512.10150"]);
+        assert!(items.iter().all(|i| i.heading == "Attacks" && i.is_entry()));
+    }
+
+    #[test]
+    fn dates_are_padded_and_checked() {
+        assert_eq!(parse_date("[2025/05/1] ").unwrap().to_string(), "2025-05-01");
+        assert_eq!(parse_date(" [2024/2/2]").unwrap().to_string(), "2024-02-02");
+        assert!(parse_date("[2024/2/30]").is_err());
+        assert!(parse_date("no date").is_err());
+    }
+
+    #[test]
+    fn slugs_are_readable() {
+        assert_eq!(slug_for("Vaccine: Perturbation-aware alignment"), "vaccine");
+        assert_eq!(slug_for("Shadow Alignment: The Ease of Subverting"), "shadow-alignment");
+        assert_eq!(
+            slug_for("Fine-tuning aligned language models compromises safety, even when"),
+            "fine-tuning-aligned-language-models-compromises"
+        );
+        assert_eq!(slug_for("What's in your \" safe\" data?: Identifying"), "what-s-in-your-safe");
+        assert_eq!(slug_for("3D Gaussians"), "paper-3d-gaussians");
+    }
+
+    #[test]
+    fn mappings_parse() {
+        let m: Mapping = "defense/alignment+federated".parse().unwrap();
+        assert_eq!(m.kind, Some(Kind::Defense));
+        assert_eq!(m.stage, Some(Stage::Alignment));
+        assert_eq!(m.tags[0].as_str(), "federated");
+        assert!("attacker".parse::<Mapping>().is_err());
+    }
+}
