@@ -163,7 +163,7 @@ pub enum Outcome {
         /// The id chosen.
         id: PaperId,
         /// The record.
-        paper: Paper,
+        paper: Box<Paper>,
         /// Remarks worth a look (a venue kept verbatim, a recovered link...).
         notes: Vec<String>,
     },
@@ -282,6 +282,11 @@ impl<'l> Importer<'l> {
         }
     }
 
+    /// Keeps an id from being chosen, e.g. the stem of a file that exists but did not load.
+    pub fn reserve(&mut self, id: &str) {
+        self.ids.insert(id.to_owned(), id.to_owned());
+    }
+
     /// The mapping for a heading, if any.
     pub fn mapping(&self, heading: &str) -> Option<&Mapping> {
         self.mappings.get(&heading_key(heading))
@@ -300,7 +305,11 @@ impl<'l> Importer<'l> {
                 }
                 let id = self.fresh_id(&paper.title);
                 self.know(id.as_str(), &paper);
-                Outcome::New { id, paper, notes }
+                Outcome::New {
+                    id,
+                    paper: Box::new(paper),
+                    notes,
+                }
             }
         }
     }
@@ -347,7 +356,9 @@ impl<'l> Importer<'l> {
                 Some(r) => paper.venue = Some(r.canonical),
                 None if venue.is_empty() => {}
                 None => {
-                    notes.push(format!("venue `{venue}` is not in the registry: kept as written"));
+                    notes.push(format!(
+                        "venue `{venue}` is not in the registry: kept as written"
+                    ));
                     paper.venue = Some(venue);
                 }
             }
@@ -355,7 +366,9 @@ impl<'l> Importer<'l> {
         let mut links = item.links.clone();
         let (trailing, recovered) = recover_links(&item.trailing);
         for url in recovered {
-            notes.push(format!("link `{url}` had lost its closing bracket: recovered"));
+            notes.push(format!(
+                "link `{url}` had lost its closing bracket: recovered"
+            ));
             links.push(("paper".to_owned(), url));
         }
         for (label, url) in links {
@@ -380,7 +393,11 @@ impl<'l> Importer<'l> {
         let base = slug_for(title);
         let mut n = 1;
         loop {
-            let candidate = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+            let candidate = if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
             if !self.ids.contains_key(&candidate)
                 && let Ok(id) = candidate.parse::<PaperId>()
             {
@@ -419,7 +436,13 @@ fn parse_date(lead: &str) -> Result<PartialDate, String> {
         .map(|(inner, _)| inner.trim())
         .ok_or_else(|| format!("no `[YYYY/M/D]` date at the start of `{lead}`"))?;
     let parts: Vec<&str> = inner.split('/').map(str::trim).collect();
-    let pad = |p: &str| if p.len() == 1 { format!("0{p}") } else { p.to_owned() };
+    let pad = |p: &str| {
+        if p.len() == 1 {
+            format!("0{p}")
+        } else {
+            p.to_owned()
+        }
+    };
     let text = match parts.as_slice() {
         [y] => (*y).to_owned(),
         [y, m] => format!("{y}-{}", pad(m)),
@@ -488,18 +511,26 @@ fn place_link(paper: &mut Paper, label: &str, url: &str) -> Option<String> {
         paper.project = Some(parsed);
         Some(format!("second paper link `{url}` kept as `project`"))
     } else {
-        Some(format!("extra link `{url}` dropped: the record has a paper and a project link"))
+        Some(format!(
+            "extra link `{url}` dropped: the record has a paper and a project link"
+        ))
     }
 }
 
-fn set_once<T: PartialEq + std::fmt::Display>(slot: &mut Option<T>, value: T, what: &str) -> Option<String> {
+fn set_once<T: PartialEq + std::fmt::Display>(
+    slot: &mut Option<T>,
+    value: T,
+    what: &str,
+) -> Option<String> {
     match slot {
         None => {
             *slot = Some(value);
             None
         }
         Some(have) if *have == value => None,
-        Some(have) => Some(format!("second {what} `{value}` dropped: the entry already gave `{have}`")),
+        Some(have) => Some(format!(
+            "second {what} `{value}` dropped: the entry already gave `{have}`"
+        )),
     }
 }
 
@@ -514,9 +545,19 @@ pub fn slug_for(title: &str) -> String {
     for word in head.split_whitespace().take(5) {
         let w: String = word
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
             .collect();
-        let w = w.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+        let w = w
+            .split('-')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
         if !w.is_empty() {
             words.push(w);
         }
@@ -544,10 +585,19 @@ mod tests {
         assert_eq!(items.len(), 4);
         assert_eq!(items[0].title, "Vaccine: A Title");
         assert_eq!(items[0].venue.as_deref(), Some("NeurIPS2024"));
-        assert_eq!(items[0].links[1], ("code".to_owned(), "https://github.com/a/b".to_owned()));
+        assert_eq!(
+            items[0].links[1],
+            ("code".to_owned(), "https://github.com/a/b".to_owned())
+        );
         assert_eq!(items[1].line, 3);
         assert_eq!(items[1].venue.as_deref(), Some("arXiv"));
-        assert_eq!(items[1].links[0], ("paper".to_owned(), "https://arxiv.org/pdf/2502.14828".to_owned()));
+        assert_eq!(
+            items[1].links[0],
+            (
+                "paper".to_owned(),
+                "https://arxiv.org/pdf/2502.14828".to_owned()
+            )
+        );
         assert_eq!(items[1].links[1].0, "Openreview");
         assert_eq!(recover_links(&items[2].trailing).0, "(for diffusion model)");
         let (_, urls) = recover_links(&items[3].trailing);
@@ -557,7 +607,10 @@ mod tests {
 
     #[test]
     fn dates_are_padded_and_checked() {
-        assert_eq!(parse_date("[2025/05/1] ").unwrap().to_string(), "2025-05-01");
+        assert_eq!(
+            parse_date("[2025/05/1] ").unwrap().to_string(),
+            "2025-05-01"
+        );
         assert_eq!(parse_date(" [2024/2/2]").unwrap().to_string(), "2024-02-02");
         assert!(parse_date("[2024/2/30]").is_err());
         assert!(parse_date("no date").is_err());
@@ -566,12 +619,18 @@ mod tests {
     #[test]
     fn slugs_are_readable() {
         assert_eq!(slug_for("Vaccine: Perturbation-aware alignment"), "vaccine");
-        assert_eq!(slug_for("Shadow Alignment: The Ease of Subverting"), "shadow-alignment");
+        assert_eq!(
+            slug_for("Shadow Alignment: The Ease of Subverting"),
+            "shadow-alignment"
+        );
         assert_eq!(
             slug_for("Fine-tuning aligned language models compromises safety, even when"),
             "fine-tuning-aligned-language-models-compromises"
         );
-        assert_eq!(slug_for("What's in your \" safe\" data?: Identifying"), "what-s-in-your-safe");
+        assert_eq!(
+            slug_for("What's in your \" safe\" data?: Identifying"),
+            "what-s-in-your-safe"
+        );
         assert_eq!(slug_for("3D Gaussians"), "paper-3d-gaussians");
     }
 

@@ -13,6 +13,9 @@ mod validate;
 // Hostile and broken files: each gets its own exact diagnostic, nothing panics.
 mod bad_inputs;
 
+// `hftlist import`: Markdown lists into records.
+mod import;
+
 // `hftlist query`.
 mod query;
 

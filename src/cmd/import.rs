@@ -45,6 +45,17 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     for entry in &db.entries {
         importer.know(entry.id.as_str(), &entry.paper);
     }
+    // Files that did not load still own their names.
+    for item in
+        std::fs::read_dir(dir).with_context(|| format!("cannot list `{}`", dir.display()))?
+    {
+        let name = item
+            .with_context(|| format!("cannot list `{}`", dir.display()))?
+            .file_name();
+        if let Some(stem) = name.to_string_lossy().strip_suffix(".yaml") {
+            importer.reserve(stem);
+        }
+    }
     let source = args.file.display();
     let mut stdout = std::io::stdout().lock();
     let (mut read, mut written, mut duplicates, mut unparseable) = (0, 0, 0, 0);
@@ -60,8 +71,12 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
                 }
                 if args.dry_run {
                     let text = db::to_yaml(&paper)?;
-                    writeln!(stdout, "# {}\n{text}", dir.join(format!("{id}.yaml")).display())
-                        .context("cannot write to stdout")?;
+                    writeln!(
+                        stdout,
+                        "# {}\n{text}",
+                        dir.join(format!("{id}.yaml")).display()
+                    )
+                    .context("cannot write to stdout")?;
                 } else {
                     let path = db::create_record(dir, &id, &paper)?;
                     eprintln!("{source}:{}: wrote {}", item.line, path.display());
@@ -78,7 +93,10 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             }
             Outcome::Unparseable { reason } => {
                 unparseable += 1;
-                eprintln!("{source}:{}: error: cannot import this entry: {reason}", item.line);
+                eprintln!(
+                    "{source}:{}: error: cannot import this entry: {reason}",
+                    item.line
+                );
             }
         }
     }
@@ -87,5 +105,9 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         "read {read} entries: {verb} {written}, skipped {duplicates} duplicates, \
          {unparseable} could not be parsed"
     );
-    Ok(exit::code(if unparseable > 0 { exit::PROBLEMS } else { exit::SUCCESS }))
+    Ok(exit::code(if unparseable > 0 {
+        exit::PROBLEMS
+    } else {
+        exit::SUCCESS
+    }))
 }
