@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::cmd::{import, query, validate};
+use crate::cmd::{import, query, render, validate};
 
 /// Keep the harmful fine-tuning bibliography: validate the paper records, query them, and
 /// generate the awesome list from them.
@@ -36,4 +36,6 @@ pub enum Command {
     Import(import::Args),
     /// Print the papers as JSON or as a list of ids.
     Query(query::Args),
+    /// Generate the awesome-list README from the papers and `README.template.md`.
+    Render(render::Args),
 }

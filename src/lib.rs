@@ -31,6 +31,7 @@ pub mod link;
 pub mod lint;
 pub mod list;
 pub mod paper;
+pub mod render;
 pub mod venue;
 
 use std::process::ExitCode;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => cmd::validate::run(&cli.db, &args),
         Command::Import(args) => cmd::import::run(&cli.db, &args),
         Command::Query(args) => cmd::query::run(&cli.db, &args),
+        Command::Render(args) => cmd::render::run(&cli.db, &args),
     }
 }
 

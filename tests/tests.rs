@@ -19,5 +19,8 @@ mod import;
 // `hftlist query`.
 mod query;
 
+// `hftlist render`: the generated README.
+mod render;
+
 // The bundled database: it validates, and every record is in canonical form.
 mod data;

@@ -1,0 +1,127 @@
+//! `hftlist render`: the README, generated from the database and its template.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::db::Db;
+use crate::diag::Tally;
+use crate::exit;
+use crate::lint;
+use crate::render::{self, Options};
+
+/// The template's file name inside the database folder.
+pub const TEMPLATE: &str = "README.template.md";
+
+/// Arguments of `render`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Write the README to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE", conflicts_with = "check")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 0 when FILE is what would be rendered, 1 (naming the first differing line) when not.
+    #[arg(long, value_name = "FILE")]
+    pub check: Option<PathBuf>,
+
+    /// List the newest papers first within each section.
+    #[arg(long)]
+    pub newest_first: bool,
+
+    /// The template [default: <db>/README.template.md].
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+}
+
+/// Runs `render`.
+pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    let db = Db::load(dir)?;
+    let diagnostics = lint::check(&db, lint::today());
+    let tally = Tally::of(&diagnostics);
+    if tally.errors > 0 {
+        eprintln!(
+            "hftlist: error: the database has {} error(s), and a README rendered from it could \
+             leave papers out; run `hftlist validate`",
+            tally.errors
+        );
+        return Ok(exit::code(exit::PROBLEMS));
+    }
+    let template_path = args.template.clone().unwrap_or_else(|| dir.join(TEMPLATE));
+    let template = std::fs::read_to_string(&template_path)
+        .with_context(|| format!("cannot read the template `{}`", template_path.display()))?;
+    let options = Options {
+        newest_first: args.newest_first,
+    };
+    let text = render::render(&db, &template, options)?;
+    if let Some(path) = &args.check {
+        return check(path, &text, args.newest_first);
+    }
+    match &args.output {
+        Some(path) => write_atomically(path, &text)?,
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .context("cannot write to stdout")?,
+    }
+    Ok(exit::code(exit::SUCCESS))
+}
+
+fn check(path: &Path, expected: &str, newest_first: bool) -> anyhow::Result<ExitCode> {
+    let fix = format!(
+        "hftlist render{} -o {}",
+        if newest_first { " --newest-first" } else { "" },
+        path.display()
+    );
+    let found = match std::fs::read_to_string(path) {
+        Ok(found) => found,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("hftlist: `{}` does not exist; run `{fix}`", path.display());
+            return Ok(exit::code(exit::PROBLEMS));
+        }
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot read `{}`", path.display()));
+        }
+    };
+    if found == expected {
+        return Ok(exit::code(exit::SUCCESS));
+    }
+    let mut want = expected.lines();
+    let mut have = found.lines();
+    let mut line = 1;
+    let (w, h) = loop {
+        match (want.next(), have.next()) {
+            (Some(w), Some(h)) if w == h => line += 1,
+            (w, h) => break (w, h),
+        }
+    };
+    let show = |l: Option<&str>| l.map_or("end of file".to_owned(), |l| format!("`{l}`"));
+    eprintln!(
+        "hftlist: `{}` is not current: line {line} is {} but should be {}; run `{fix}`",
+        path.display(),
+        show(h),
+        show(w)
+    );
+    Ok(exit::code(exit::PROBLEMS))
+}
+
+/// Writes through a temporary file in the same folder and a rename, so readers never see a
+/// half-written README and a failed write leaves the old one intact.
+fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".hftlist-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    tmp.persist(path).map_err(|e| {
+        anyhow::Error::new(e.error).context(format!("cannot write `{}`", path.display()))
+    })?;
+    Ok(())
+}
