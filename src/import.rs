@@ -17,7 +17,7 @@ use crate::date::PartialDate;
 use crate::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag as Label};
 use crate::link::Url;
 use crate::list::{List, Section};
-use crate::paper::{Kind, Paper, Stage, normalize_title};
+use crate::paper::{Field, Kind, Paper, Stage};
 
 /// One list item of the Markdown, as written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -258,7 +258,7 @@ pub struct Importer<'l> {
     list: &'l List,
     mappings: HashMap<String, Mapping>,
     ids: HashMap<String, String>,
-    keys: HashMap<(&'static str, String), String>,
+    keys: HashMap<(Field, String), (&'static str, String)>,
 }
 
 impl<'l> Importer<'l> {
@@ -277,8 +277,10 @@ impl<'l> Importer<'l> {
     /// Remembers an existing paper, so that the same paper is not imported again.
     pub fn know(&mut self, id: &str, paper: &Paper) {
         self.ids.insert(id.to_owned(), id.to_owned());
-        for key in identity_keys(paper) {
-            self.keys.entry(key).or_insert_with(|| id.to_owned());
+        for (field, what, key) in paper.identity_keys() {
+            self.keys
+                .entry((field, key))
+                .or_insert_with(|| (what, id.to_owned()));
         }
     }
 
@@ -297,9 +299,8 @@ impl<'l> Importer<'l> {
         match self.build(item) {
             Err(reason) => Outcome::Unparseable { reason },
             Ok((paper, notes)) => {
-                for key in identity_keys(&paper) {
-                    if let Some(of) = self.keys.get(&key) {
-                        let by = key.0;
+                for (field, _, key) in paper.identity_keys() {
+                    if let Some((by, of)) = self.keys.get(&(field, key)) {
                         return Outcome::Duplicate { of: of.clone(), by };
                     }
                 }
@@ -406,25 +407,6 @@ impl<'l> Importer<'l> {
             n += 1;
         }
     }
-}
-
-/// The keys that identify a paper: identifiers, the paper link and the normalised title.
-fn identity_keys(p: &Paper) -> Vec<(&'static str, String)> {
-    let mut keys = Vec::new();
-    if let Some(id) = &p.arxiv {
-        keys.push(("arXiv id", id.to_string()));
-    }
-    if let Some(doi) = &p.doi {
-        keys.push(("DOI", doi.as_str().to_lowercase()));
-    }
-    if let Some(id) = &p.openreview {
-        keys.push(("OpenReview id", id.to_string()));
-    }
-    if let Some(url) = &p.paper {
-        keys.push(("paper link", url.to_string()));
-    }
-    keys.push(("title", normalize_title(&p.title)));
-    keys
 }
 
 /// `[2024/2/2]` (or `[2024/02/02]`, `[2024/2]`, `[2024]`) at the start of the lead text.

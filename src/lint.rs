@@ -10,7 +10,7 @@ use crate::date::PartialDate;
 use crate::db::{Db, Entry};
 use crate::diag::{Diagnostic, Pos, Rule};
 use crate::ident::{ArxivId, OpenReviewId};
-use crate::paper::{Field, Kind, normalize_title};
+use crate::paper::{Field, Kind};
 use crate::venue::VenueType;
 
 pub use similar::similar_pairs;
@@ -286,35 +286,8 @@ fn doi_from_url(url: &str) -> Option<&str> {
 fn check_duplicates(entries: &[Entry], out: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<(Field, String), &Entry> = HashMap::new();
     for entry in entries {
-        let p = &entry.paper;
-        let keys = [
-            (
-                Field::Arxiv,
-                p.arxiv.as_ref().map(ToString::to_string),
-                "arXiv id",
-            ),
-            (
-                Field::Doi,
-                p.doi.as_ref().map(|d| d.as_str().to_lowercase()),
-                "DOI",
-            ),
-            (
-                Field::Openreview,
-                p.openreview.as_ref().map(ToString::to_string),
-                "OpenReview id",
-            ),
-            (
-                Field::Paper,
-                p.paper.as_ref().map(ToString::to_string),
-                "paper link",
-            ),
-            (Field::Title, Some(normalize_title(&p.title)), "title"),
-        ];
         let mut duplicate_of = None;
-        for (field, key, what) in keys {
-            let Some(key) = key.filter(|k| !k.is_empty()) else {
-                continue;
-            };
+        for (field, what, key) in entry.paper.identity_keys() {
             match seen.get(&(field, key.clone())) {
                 Some(first) => {
                     duplicate_of.get_or_insert((field, what, *first));

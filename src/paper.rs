@@ -168,6 +168,30 @@ impl Paper {
             || self.project.is_some()
     }
 
+    /// The keys that identify the paper, each with the field it comes from and a name for
+    /// messages: the identifiers, the `paper` link and the normalised title. Two records sharing
+    /// any key are the same paper.
+    pub fn identity_keys(&self) -> Vec<(Field, &'static str, String)> {
+        let mut keys = Vec::new();
+        if let Some(id) = &self.arxiv {
+            keys.push((Field::Arxiv, "arXiv id", id.to_string()));
+        }
+        if let Some(doi) = &self.doi {
+            keys.push((Field::Doi, "DOI", doi.as_str().to_lowercase()));
+        }
+        if let Some(id) = &self.openreview {
+            keys.push((Field::Openreview, "OpenReview id", id.to_string()));
+        }
+        if let Some(url) = &self.paper {
+            keys.push((Field::Paper, "paper link", url.to_string()));
+        }
+        let title = normalize_title(&self.title);
+        if !title.is_empty() {
+            keys.push((Field::Title, "title", title));
+        }
+        keys
+    }
+
     /// Whether the record carries the tag.
     pub fn has_tag(&self, tag: &str) -> bool {
         self.tags.iter().any(|t| t.as_str() == tag)
