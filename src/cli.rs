@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::cmd::{import, query, render, validate};
+use crate::cmd::{add, import, query, render, validate};
 
 /// Keep the harmful fine-tuning bibliography: validate the paper records, query them, and
 /// generate the awesome list from them.
@@ -32,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Check every record and report every problem, as `file:line:col: error[rule]: message`.
     Validate(validate::Args),
+    /// Add a paper from its arXiv id (or by hand), refusing duplicates.
+    Add(Box<add::Args>),
     /// Import the entries of a hand-kept awesome-list README into the database.
     Import(import::Args),
     /// Print the papers as JSON or as a list of ids.

@@ -19,6 +19,7 @@
 #[macro_use]
 mod macros;
 
+pub mod arxiv;
 pub mod cli;
 pub mod cmd;
 pub mod date;
@@ -42,6 +43,7 @@ use cli::{Cli, Command};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => cmd::validate::run(&cli.db, &args),
+        Command::Add(args) => cmd::add::run(&cli.db, &args),
         Command::Import(args) => cmd::import::run(&cli.db, &args),
         Command::Query(args) => cmd::query::run(&cli.db, &args),
         Command::Render(args) => cmd::render::run(&cli.db, &args),

@@ -13,6 +13,9 @@ mod validate;
 // Hostile and broken files: each gets its own exact diagnostic, nothing panics.
 mod bad_inputs;
 
+// `hftlist add`, against a local fake of the arXiv API.
+mod add;
+
 // `hftlist import`: Markdown lists into records.
 mod import;
 

@@ -1,0 +1,261 @@
+//! `hftlist add`: a new paper in one command, from its arXiv id or by hand.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::arxiv;
+use crate::date::PartialDate;
+use crate::db::{self, Db, Entry, Spans};
+use crate::diag::Severity;
+use crate::exit;
+use crate::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag};
+use crate::import::slug_for;
+use crate::link::Url;
+use crate::lint;
+use crate::paper::{Field, Kind, Paper, Stage};
+
+/// Arguments of `add`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The arXiv id (`2501.17433`) or URL of the paper. Leave it out and give --title and --date
+    /// for a paper that is not on arXiv.
+    pub arxiv: Option<String>,
+
+    /// What the paper contributes.
+    #[arg(long)]
+    pub kind: Kind,
+
+    /// For a defense, the stage it acts in.
+    #[arg(long)]
+    pub stage: Option<Stage>,
+
+    /// Where it was published, e.g. `NeurIPS 2024`.
+    #[arg(long)]
+    pub venue: Option<String>,
+
+    /// A tag; repeatable.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<Tag>,
+
+    /// A short remark shown in the list.
+    #[arg(long)]
+    pub note: Option<String>,
+
+    /// The code repository (overrides one found in the abstract).
+    #[arg(long)]
+    pub code: Option<Url>,
+
+    /// A project page.
+    #[arg(long)]
+    pub project: Option<Url>,
+
+    /// The record's id [default: a slug of the title].
+    #[arg(long)]
+    pub id: Option<PaperId>,
+
+    /// The date of first appearance [default: arXiv version 1].
+    #[arg(long)]
+    pub date: Option<PartialDate>,
+
+    /// The title, for a paper not on arXiv.
+    #[arg(long)]
+    pub title: Option<String>,
+
+    /// An author, for a paper not on arXiv; repeatable, in order.
+    #[arg(long = "author", value_name = "NAME")]
+    pub authors: Vec<String>,
+
+    /// The paper's link, when no identifier gives it.
+    #[arg(long)]
+    pub paper: Option<Url>,
+
+    /// The OpenReview forum id.
+    #[arg(long)]
+    pub openreview: Option<OpenReviewId>,
+
+    /// The DOI.
+    #[arg(long)]
+    pub doi: Option<Doi>,
+
+    /// Seconds to wait for the arXiv API.
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    pub timeout: u64,
+
+    /// Print the record and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Runs `add`: exit 0 when the record was written (or printed), 1 when it was refused (a
+/// duplicate, a taken id, a record that fails validation), 2 when arXiv could not be asked.
+pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    let mut db = Db::load(dir)?;
+    let arxiv_id = match &args.arxiv {
+        Some(given) => Some(parse_arxiv_arg(given)?),
+        None => None,
+    };
+    // Refuse a known paper before asking arXiv anything.
+    let mut known = Vec::new();
+    if let Some(id) = &arxiv_id {
+        known.push((Field::Arxiv, "arXiv id", id.to_string()));
+    }
+    if let Some(doi) = &args.doi {
+        known.push((Field::Doi, "DOI", doi.as_str().to_lowercase()));
+    }
+    if let Some(id) = &args.openreview {
+        known.push((Field::Openreview, "OpenReview id", id.to_string()));
+    }
+    if let Some(url) = &args.paper {
+        known.push((Field::Paper, "paper link", url.to_string()));
+    }
+    if let Some(code) = refuse_duplicate(&db, &known) {
+        return Ok(code);
+    }
+    let (title, authors, date, code) = match &arxiv_id {
+        Some(id) => {
+            let endpoint = std::env::var("HFTLIST_ARXIV_URL")
+                .unwrap_or_else(|_| arxiv::DEFAULT_ENDPOINT.to_owned());
+            let xml = arxiv::fetch(&endpoint, id, Duration::from_secs(args.timeout))?;
+            let record =
+                arxiv::parse_feed(&xml, id).with_context(|| format!("cannot add arXiv {id}"))?;
+            let authors = if args.authors.is_empty() {
+                record.authors
+            } else {
+                args.authors.clone()
+            };
+            (
+                args.title.clone().unwrap_or(record.title),
+                authors,
+                args.date.unwrap_or(record.published),
+                args.code.clone().or(record.code),
+            )
+        }
+        None => {
+            let (Some(title), Some(date)) = (&args.title, args.date) else {
+                bail!(
+                    "give an arXiv id, or --title and --date (with --paper, --openreview or --doi) \
+                     for a paper not on arXiv"
+                );
+            };
+            (title.clone(), args.authors.clone(), date, args.code.clone())
+        }
+    };
+    let paper = Paper {
+        title: title.split_whitespace().collect::<Vec<_>>().join(" "),
+        kind: args.kind,
+        stage: args.stage,
+        date,
+        venue: args.venue.clone(),
+        authors,
+        arxiv: arxiv_id,
+        doi: args.doi.clone(),
+        openreview: args.openreview.clone(),
+        paper: args.paper.clone(),
+        code,
+        project: args.project.clone(),
+        tags: args.tags.clone(),
+        note: args.note.clone(),
+    };
+    if paper.title.is_empty() {
+        bail!("the title is empty");
+    }
+    // The fetched title may match a record whose identifiers differ.
+    if let Some(code) = refuse_duplicate(&db, &paper.identity_keys()) {
+        return Ok(code);
+    }
+    let id = match &args.id {
+        Some(id) => id.clone(),
+        None => slug_for(&paper.title)
+            .parse()
+            .map_err(|e: crate::ident::IdError| anyhow::anyhow!("{e}; choose one with --id"))?,
+    };
+    let path = dir.join(format!("{id}.yaml"));
+    if path.exists() || db.get(id.as_str()).is_some() {
+        let free = (2..)
+            .map(|n| format!("{id}-{n}"))
+            .find(|c| !dir.join(format!("{c}.yaml")).exists())
+            .unwrap_or_default();
+        eprintln!(
+            "hftlist: the id `{id}` is taken by `{}`; choose another with --id (e.g. `--id {free}`)",
+            path.display()
+        );
+        return Ok(exit::code(exit::PROBLEMS));
+    }
+    if !check_record(&mut db, &id, &path, &paper) {
+        return Ok(exit::code(exit::PROBLEMS));
+    }
+    if args.dry_run {
+        print!("{}", db::to_yaml(&paper)?);
+        return Ok(exit::code(exit::SUCCESS));
+    }
+    let written = db::create_record(dir, &id, &paper)?;
+    println!("{}", written.display());
+    Ok(exit::code(exit::SUCCESS))
+}
+
+/// An arXiv id from an id or an abs/pdf/html URL, with any version dropped.
+fn parse_arxiv_arg(given: &str) -> anyhow::Result<ArxivId> {
+    if let Some(id) = ArxivId::from_url(given) {
+        return Ok(id);
+    }
+    let bare = given.strip_prefix("arXiv:").unwrap_or(given);
+    let bare = match bare.rfind('v') {
+        Some(i)
+            if i > 0 && bare[i + 1..].bytes().all(|b| b.is_ascii_digit()) && i + 1 < bare.len() =>
+        {
+            &bare[..i]
+        }
+        _ => bare,
+    };
+    bare.parse::<ArxivId>()
+        .map_err(|e| anyhow::anyhow!("{e}; give an id such as `2501.17433` or an arxiv.org URL"))
+}
+
+/// Prints the record that shares one of the keys and returns exit 1, or `None` when the paper
+/// is new.
+fn refuse_duplicate(db: &Db, keys: &[(Field, &str, String)]) -> Option<ExitCode> {
+    for (field, what, key) in keys {
+        let found = db.entries.iter().find(|e| {
+            e.paper
+                .identity_keys()
+                .iter()
+                .any(|(f, _, k)| f == field && k == key)
+        });
+        if let Some(entry) = found {
+            eprintln!(
+                "hftlist: this paper is already in `{}` (same {what}); nothing was written",
+                entry.path.display()
+            );
+            return Some(exit::code(exit::PROBLEMS));
+        }
+    }
+    None
+}
+
+/// Runs every rule on the database with the new record in it; prints what concerns the record.
+/// Returns whether it may be written (no errors).
+fn check_record(db: &mut Db, id: &PaperId, path: &Path, paper: &Paper) -> bool {
+    db.entries.push(Entry {
+        id: id.clone(),
+        path: PathBuf::from(path),
+        paper: paper.clone(),
+        spans: Spans::default(),
+    });
+    let diagnostics = lint::check(db, lint::today());
+    db.entries.pop();
+    let mine: Vec<_> = diagnostics.iter().filter(|d| d.file == path).collect();
+    for d in &mine {
+        eprintln!("{}", d.human());
+    }
+    let errors = mine
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        eprintln!("hftlist: the new record has {errors} error(s); nothing was written");
+    }
+    errors == 0
+}

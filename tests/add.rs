@@ -1,0 +1,440 @@
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+use crate::util::{TestDb, assert_text};
+
+/// One answer of the fake arXiv API.
+enum Reply {
+    /// Status, extra header lines, body.
+    Http(u16, &'static str, String),
+    /// Accept the connection and say nothing for this long.
+    Hang(Duration),
+}
+
+/// A local HTTP server on 127.0.0.1 that answers each connection with the next reply and records
+/// the request heads it saw.
+struct Server {
+    url: String,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+fn serve(replies: Vec<Reply>) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/query", listener.local_addr().unwrap());
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&requests);
+    std::thread::spawn(move || {
+        for reply in replies {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            seen.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&head).into_owned());
+            match reply {
+                Reply::Http(status, headers, body) => {
+                    let response = format!(
+                        "HTTP/1.1 {status} X\r\nContent-Type: application/atom+xml\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(response.as_bytes());
+                }
+                Reply::Hang(d) => std::thread::sleep(d),
+            }
+        }
+    });
+    Server { url, requests }
+}
+
+/// An Atom feed as the arXiv API User's Manual shows it, for one paper.
+fn feed(id: &str, title: &str, summary: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <link href="http://arxiv.org/api/query?id_list={id}" rel="self" type="application/atom+xml"/>
+  <title type="html">ArXiv Query: search_query=&amp;id_list={id}&amp;start=0&amp;max_results=10</title>
+  <id>http://arxiv.org/api/cHxbiOdZaP56ODnBPIenZhzg5f8</id>
+  <updated>2025-01-30T00:00:00-05:00</updated>
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">1</opensearch:totalResults>
+  <entry>
+    <id>http://arxiv.org/abs/{id}v2</id>
+    <updated>2025-02-10T18:00:00Z</updated>
+    <published>2025-01-29T08:00:00Z</published>
+    <title>{title}</title>
+    <summary>{summary}</summary>
+    <author><name>Tiansheng Huang</name></author>
+    <author><name>Sihao Hu</name></author>
+    <arxiv:comment xmlns:arxiv="http://arxiv.org/schemas/atom">12 pages</arxiv:comment>
+    <link href="http://arxiv.org/abs/{id}v2" rel="alternate" type="text/html"/>
+    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.CR" scheme="http://arxiv.org/schemas/atom"/>
+  </entry>
+</feed>"#
+    )
+}
+
+const ERROR_FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title type="html">ArXiv Query: search_query=&amp;id_list=2501.1743</title>
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">1</opensearch:totalResults>
+  <entry>
+    <id>http://arxiv.org/api/errors#incorrect_id_format_for_2501.1743</id>
+    <title>Error</title>
+    <summary>incorrect id format for 2501.1743</summary>
+    <updated>2025-01-30T00:00:00-05:00</updated>
+    <author><name>arXiv api core</name></author>
+  </entry>
+</feed>"#;
+
+const EMPTY_FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title type="html">ArXiv Query: search_query=&amp;id_list=2501.99999</title>
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:totalResults>
+</feed>"#;
+
+fn virus() -> String {
+    feed(
+        "2501.17433",
+        "Virus: Harmful Fine-tuning Attack for Large Language Models\n  Bypassing Guardrail Moderation",
+        "We show ... Code is available at https://github.com/git-disl/Virus.",
+    )
+}
+
+/// Runs `hftlist add` against the fake API.
+fn add(db: &TestDb, server: &str, args: &[&str]) -> crate::util::Run {
+    let out = Command::cargo_bin("hftlist")
+        .unwrap()
+        .current_dir(db.root())
+        .env_remove("HFTLIST_DB")
+        .env("HFTLIST_ARXIV_URL", server)
+        .arg("add")
+        .args(args)
+        .output()
+        .unwrap();
+    crate::util::Run {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+fn record_count(db: &TestDb) -> usize {
+    std::fs::read_dir(db.papers())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".yaml")
+        })
+        .count()
+        - 1
+}
+
+#[test]
+fn adds_a_paper_from_arxiv() {
+    let db = TestDb::new();
+    let server = serve(vec![Reply::Http(200, "", virus())]);
+    let run = add(&db, &server.url, &["2501.17433", "--kind", "attack"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_text(&run.stdout, "papers/virus.yaml\n");
+    assert_text(
+        &std::fs::read_to_string(db.papers().join("virus.yaml")).unwrap(),
+        "title: \"Virus: Harmful Fine-tuning Attack for Large Language Models Bypassing Guardrail Moderation\"\n\
+         kind: attack\ndate: \"2025-01-29\"\nauthors:\n- Tiansheng Huang\n- Sihao Hu\narxiv: \"2501.17433\"\n\
+         code: https://github.com/git-disl/Virus\n",
+    );
+    let head = &server.requests.lock().unwrap()[0];
+    assert!(
+        head.starts_with("GET /api/query?id_list=2501.17433 HTTP/1.1\r\n"),
+        "{head}"
+    );
+    assert!(
+        head.to_lowercase().contains(&format!(
+            "user-agent: hftlist/{}",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{head}"
+    );
+    let validate = db.run(&["validate"]);
+    assert_eq!(validate.code, 0, "{}", validate.stdout);
+}
+
+#[test]
+fn flags_fill_the_rest_and_a_url_is_accepted() {
+    let db = TestDb::new();
+    let server = serve(vec![Reply::Http(200, "", virus())]);
+    let run = add(
+        &db,
+        &server.url,
+        &[
+            "https://arxiv.org/pdf/2501.17433v2",
+            "--kind",
+            "defense",
+            "--stage",
+            "fine-tuning",
+            "--venue",
+            "ICLR 2026",
+            "--tag",
+            "llm",
+            "--note",
+            "a note",
+            "--id",
+            "virus-defense",
+            "--code",
+            "https://gitlab.com/x/y",
+            "--date",
+            "2025-01",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_text(
+        &std::fs::read_to_string(db.papers().join("virus-defense.yaml")).unwrap(),
+        "title: \"Virus: Harmful Fine-tuning Attack for Large Language Models Bypassing Guardrail Moderation\"\n\
+         kind: defense\nstage: fine-tuning\ndate: 2025-01\nvenue: ICLR 2026\nauthors:\n- Tiansheng Huang\n- Sihao Hu\n\
+         arxiv: \"2501.17433\"\ncode: https://gitlab.com/x/y\ntags:\n- llm\nnote: a note\n",
+    );
+}
+
+#[test]
+fn dry_run_prints_and_writes_nothing() {
+    let db = TestDb::new();
+    let server = serve(vec![Reply::Http(200, "", virus())]);
+    let run = add(
+        &db,
+        &server.url,
+        &["2501.17433", "--kind", "attack", "--dry-run"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("title: \"Virus: Harmful"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(record_count(&db), 0);
+}
+
+#[test]
+fn a_paper_already_listed_is_refused_before_any_request() {
+    let db = TestDb::new();
+    db.file(
+        "virus.yaml",
+        "title: Virus\nkind: attack\ndate: \"2025-01-29\"\narxiv: \"2501.17433\"\n",
+    );
+    let server = serve(vec![]);
+    let run = add(&db, &server.url, &["2501.17433", "--kind", "attack"]);
+    assert_eq!(run.code, 1);
+    assert_text(
+        &run.stderr,
+        "hftlist: this paper is already in `papers/virus.yaml` (same arXiv id); nothing was written\n",
+    );
+    assert!(server.requests.lock().unwrap().is_empty());
+}
+
+#[test]
+fn a_paper_with_the_same_title_is_refused() {
+    let db = TestDb::new();
+    db.file(
+        "other.yaml",
+        "title: \"Virus: Harmful Fine-tuning Attack for Large Language Models Bypassing Guardrail Moderation\"\nkind: attack\ndate: \"2025-01-29\"\nopenreview: tTPHgb0EtV\n",
+    );
+    let server = serve(vec![Reply::Http(200, "", virus())]);
+    let run = add(&db, &server.url, &["2501.17433", "--kind", "attack"]);
+    assert_eq!(run.code, 1);
+    assert_text(
+        &run.stderr,
+        "hftlist: this paper is already in `papers/other.yaml` (same title); nothing was written\n",
+    );
+    assert_eq!(record_count(&db), 1);
+}
+
+#[test]
+fn a_taken_id_is_refused_with_a_suggestion() {
+    let db = TestDb::new();
+    db.file(
+        "virus.yaml",
+        "title: Another Virus Paper\nkind: attack\ndate: \"2025-01-29\"\ndoi: 10.1145/3712003\n",
+    );
+    let server = serve(vec![Reply::Http(200, "", virus())]);
+    let run = add(&db, &server.url, &["2501.17433", "--kind", "attack"]);
+    assert_eq!(run.code, 1);
+    assert_text(
+        &run.stderr,
+        "hftlist: the id `virus` is taken by `papers/virus.yaml`; choose another with --id (e.g. `--id virus-2`)\n",
+    );
+}
+
+#[test]
+fn a_record_that_fails_validation_is_not_written() {
+    let db = TestDb::new();
+    let server = serve(vec![Reply::Http(200, "", virus())]);
+    let run = add(&db, &server.url, &["2501.17433", "--kind", "defense"]);
+    assert_eq!(run.code, 1);
+    assert_text(
+        &run.stderr,
+        "papers/virus.yaml: error[missing-stage]: a defense needs a `stage`: `pre-training`, `alignment`, `fine-tuning` or `post-fine-tuning`\n\
+         hftlist: the new record has 1 error(s); nothing was written\n",
+    );
+    assert_eq!(record_count(&db), 0);
+}
+
+#[test]
+fn without_network_for_a_paper_not_on_arxiv() {
+    let db = TestDb::new();
+    let run = db.run(&[
+        "add",
+        "--kind",
+        "attack",
+        "--title",
+        "A Paper Not on arXiv",
+        "--date",
+        "2025-10-08",
+        "--openreview",
+        "tTPHgb0EtV",
+        "--author",
+        "Ada Lovelace",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_text(&run.stdout, "papers/a-paper-not-on-arxiv.yaml\n");
+    assert_text(
+        &std::fs::read_to_string(db.papers().join("a-paper-not-on-arxiv.yaml")).unwrap(),
+        "title: A Paper Not on arXiv\nkind: attack\ndate: \"2025-10-08\"\nauthors:\n- Ada Lovelace\nopenreview: tTPHgb0EtV\n",
+    );
+    let run = db.run(&["add", "--kind", "attack", "--title", "No Date"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("give an arXiv id, or --title and --date"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let db = TestDb::new();
+    let run = db.run(&["add", "2501.17433", "--kind", "attacker"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`attacker` is not a valid kind"),
+        "{}",
+        run.stderr
+    );
+    let run = db.run(&["add", "2501.1743", "--kind", "attack"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("is not a new-style arXiv id"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn retries_once_after_a_503_honouring_retry_after() {
+    let db = TestDb::new();
+    let server = serve(vec![
+        Reply::Http(503, "Retry-After: 0\r\n", "busy".to_owned()),
+        Reply::Http(200, "", virus()),
+    ]);
+    let run = add(&db, &server.url, &["2501.17433", "--kind", "attack"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(server.requests.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn failures_exit_2_and_leave_the_database_untouched() {
+    let cases: Vec<(Vec<Reply>, &str)> = vec![
+        (
+            vec![
+                Reply::Http(429, "Retry-After: 0\r\n", String::new()),
+                Reply::Http(429, "Retry-After: 0\r\n", String::new()),
+            ],
+            "answered HTTP 429",
+        ),
+        (
+            vec![Reply::Http(404, "", "not here".to_owned())],
+            "answered HTTP 404",
+        ),
+        (
+            vec![
+                Reply::Http(500, "Retry-After: 0\r\n", String::new()),
+                Reply::Http(502, "", String::new()),
+            ],
+            "answered HTTP 502",
+        ),
+        (
+            vec![Reply::Http(200, "", ERROR_FEED.to_owned())],
+            "the arXiv API refused the query: incorrect id format for 2501.1743",
+        ),
+        (
+            vec![Reply::Http(200, "", EMPTY_FEED.to_owned())],
+            "arXiv has no paper with this id",
+        ),
+        (
+            vec![Reply::Http(200, "", "<feed><entry><title>x".to_owned())],
+            "not a valid Atom feed",
+        ),
+        (
+            vec![Reply::Http(200, "", "<html>maintenance</html>".to_owned())],
+            "not a valid Atom feed",
+        ),
+    ];
+    for (replies, expected) in cases {
+        let db = TestDb::new();
+        let server = serve(replies);
+        let run = add(&db, &server.url, &["2501.17433", "--kind", "attack"]);
+        assert_eq!(run.code, 2, "{expected}: {}", run.stderr);
+        assert!(run.stderr.starts_with("hftlist: error: "), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "expected `{expected}` in {}",
+            run.stderr
+        );
+        assert_eq!(record_count(&db), 0);
+    }
+}
+
+#[test]
+fn a_timeout_exits_2() {
+    let db = TestDb::new();
+    let server = serve(vec![Reply::Hang(Duration::from_secs(5))]);
+    let run = add(
+        &db,
+        &server.url,
+        &["2501.17433", "--kind", "attack", "--timeout", "1"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("did not answer within 1 s (raise it with --timeout)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(record_count(&db), 0);
+}
+
+#[test]
+fn connection_refused_exits_2() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let db = TestDb::new();
+    let run = add(
+        &db,
+        &format!("http://127.0.0.1:{port}/api/query"),
+        &["2501.17433", "--kind", "attack"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("connection refused"), "{}", run.stderr);
+    assert_eq!(record_count(&db), 0);
+}
