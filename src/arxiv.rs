@@ -225,6 +225,13 @@ pub fn find_repository(text: &str) -> Option<Url> {
 /// Fetches the Atom feed for `id` from `endpoint`: a timeout, a User-Agent naming hftlist, and one
 /// retry on 429 or 5xx after the delay the server asks for in `Retry-After` (at most 60 s).
 pub fn fetch(endpoint: &str, id: &ArxivId, timeout: Duration) -> anyhow::Result<String> {
+    if !endpoint.starts_with("http://") {
+        // Built without TLS: the arXiv API's documented endpoint is plain http, and leaving
+        // rustls and ring out keeps the build small.
+        bail!(
+            "the arXiv endpoint `{endpoint}` must be an http:// URL (hftlist is built without TLS)"
+        );
+    }
     let url = format!("{endpoint}?id_list={id}");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))

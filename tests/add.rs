@@ -423,6 +423,21 @@ fn a_timeout_exits_2() {
 }
 
 #[test]
+fn an_https_endpoint_is_refused_clearly() {
+    let db = TestDb::new();
+    let run = add(
+        &db,
+        "https://export.arxiv.org/api/query",
+        &["2501.17433", "--kind", "attack"],
+    );
+    assert_eq!(run.code, 2);
+    assert_text(
+        &run.stderr,
+        "hftlist: error: the arXiv endpoint `https://export.arxiv.org/api/query` must be an http:// URL (hftlist is built without TLS)\n",
+    );
+}
+
+#[test]
 fn connection_refused_exits_2() {
     let port = {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
