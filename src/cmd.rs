@@ -2,7 +2,30 @@
 //! code; none of them parses or checks data itself.
 
 pub mod add;
+pub mod export;
 pub mod import;
 pub mod query;
 pub mod render;
+pub mod stats;
 pub mod validate;
+
+use crate::cli::Filters;
+use crate::db::{Db, Entry};
+
+/// The entries the filters select, in file order; warns on stderr when some record files could
+/// not be read (they cannot be selected, and `validate` says why).
+pub(crate) fn select<'a>(db: &'a Db, filters: &Filters) -> anyhow::Result<Vec<&'a Entry>> {
+    let query = filters.query(&db.list.registry)?;
+    let skipped = db.files - db.entries.len();
+    if skipped > 0 {
+        eprintln!(
+            "hftlist: warning: {skipped} record file(s) could not be read and are left out; run \
+             `hftlist validate`"
+        );
+    }
+    Ok(db
+        .entries
+        .iter()
+        .filter(|e| query.matches(e.id.as_str(), &e.paper, &db.list.registry))
+        .collect())
+}

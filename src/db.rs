@@ -450,20 +450,14 @@ pub fn load_list(path: &Path) -> anyhow::Result<List> {
 /// folder, which is then renamed to its name only if no file has it, so an existing record is
 /// never overwritten and a failed write leaves nothing behind.
 pub fn create_record(dir: &Path, id: &PaperId, paper: &Paper) -> anyhow::Result<PathBuf> {
-    use std::io::Write;
     let path = dir.join(format!("{id}.yaml"));
-    let text = to_yaml(paper)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".hftlist-")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    tmp.persist_noclobber(&path).map_err(|e| {
-        anyhow::Error::new(e.error).context(format!("cannot create `{}`", path.display()))
-    })?;
+    crate::atomic::create_new(&path, &to_yaml(paper)?)?;
     Ok(path)
+}
+
+/// Any serialisable value as YAML (for `query --format yaml`).
+pub fn to_yaml_value<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
+    serde_saphyr::to_string(value).context("cannot write YAML")
 }
 
 /// The canonical text of a record: fields in `Field` order, absent ones left out. Loading this

@@ -20,6 +20,8 @@
 mod macros;
 
 pub mod arxiv;
+pub mod atomic;
+pub mod cite;
 pub mod cli;
 pub mod cmd;
 pub mod date;
@@ -31,8 +33,11 @@ pub mod import;
 pub mod link;
 pub mod lint;
 pub mod list;
+pub mod output;
 pub mod paper;
+pub mod query;
 pub mod render;
+pub mod stats;
 pub mod venue;
 
 use std::process::ExitCode;
@@ -44,9 +49,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => cmd::validate::run(&cli.db, &args),
         Command::Add(args) => cmd::add::run(&cli.db, &args),
+        Command::Export(args) => cmd::export::run(&cli.db, &args),
         Command::Import(args) => cmd::import::run(&cli.db, &args),
         Command::Query(args) => cmd::query::run(&cli.db, &args),
         Command::Render(args) => cmd::render::run(&cli.db, &args),
+        Command::Stats(args) => cmd::stats::run(&cli.db, &args),
     }
 }
 

@@ -350,3 +350,16 @@ fn the_readme_holds_every_paper_once_and_is_current() {
         }
     }
 }
+
+/// The chart the README shows is the one the data draws.
+#[test]
+fn the_chart_is_current() {
+    let db = hftlist::db::Db::load(std::path::Path::new("papers")).unwrap();
+    let entries: Vec<&hftlist::db::Entry> = db.entries.iter().collect();
+    let chart = hftlist::stats::svg(&hftlist::stats::compute(&entries, &db.list.registry));
+    let on_disk = std::fs::read_to_string("docs/papers-per-year.svg").unwrap();
+    assert!(
+        chart == on_disk,
+        "docs/papers-per-year.svg is stale: run `cargo run -- stats --svg docs/papers-per-year.svg`"
+    );
+}

@@ -1,23 +1,34 @@
-//! `hftlist query`: the papers of the database, as JSON records or as ids.
+//! `hftlist query`: the papers that match the filters, sorted, in the chosen format.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use serde::Serialize;
 
-use crate::db::{Db, Entry};
+use crate::cite;
+use crate::cli::Filters;
+use crate::db::Db;
 use crate::exit;
-use crate::ident::PaperId;
-use crate::paper::Paper;
+use crate::output;
+use crate::query::{self, SortKey};
 
 /// How to print the papers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// A JSON array of records, each with its `id` and every field.
+    /// Aligned columns fitted to the terminal, long titles cut with `…`.
     #[default]
+    Table,
+    /// Lines exactly as in the README.
+    Markdown,
+    /// A JSON array of records, each with its `id` and every field.
     Json,
+    /// A YAML list of records, each with its `id`.
+    Yaml,
+    /// RFC 4180 CSV with a header.
+    Csv,
+    /// BibTeX entries keyed by id.
+    Bibtex,
     /// One id per line, for scripts.
     Ids,
 }
@@ -25,48 +36,59 @@ pub enum Format {
 /// Arguments of `query`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Which papers.
+    #[command(flatten)]
+    pub filters: Filters,
+
+    /// Sort by date (then title), title, or venue (preprints last).
+    #[arg(long, default_value = "date", value_name = "KEY")]
+    pub sort: SortKey,
+
+    /// Reverse the order.
+    #[arg(long)]
+    pub reverse: bool,
+
+    /// Print at most N papers.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
 
-/// A record with its id, as JSON shows it.
-#[derive(Serialize)]
-struct WithId<'a> {
-    id: &'a PaperId,
-    #[serde(flatten)]
-    paper: &'a Paper,
+/// The width to fit a table to: `COLUMNS`, else the terminal's, else none (no cutting).
+fn table_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(n);
+    }
+    let stdout = std::io::stdout();
+    if !stdout.is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
 
-/// Runs `query`: exit 0 when papers were printed, 1 when none matched.
+/// Runs `query`: exit 0 when papers matched, 1 when none did (like grep).
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let db = Db::load(dir)?;
-    let skipped = db.files - db.entries.len();
-    if skipped > 0 {
-        eprintln!(
-            "hftlist: warning: {skipped} record file(s) could not be read and are left out; run \
-             `hftlist validate`"
-        );
+    let mut found = super::select(&db, &args.filters)?;
+    query::sort(&mut found, args.sort, args.reverse);
+    if let Some(n) = args.limit {
+        found.truncate(n);
     }
-    let matches: Vec<&Entry> = db.entries.iter().collect();
-    if matches.is_empty() {
+    if found.is_empty() {
         eprintln!("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
     let text = match args.format {
-        Format::Json => {
-            let records: Vec<WithId<'_>> = matches
-                .iter()
-                .map(|e| WithId {
-                    id: &e.id,
-                    paper: &e.paper,
-                })
-                .collect();
-            let mut s = serde_json::to_string_pretty(&records).context("cannot write JSON")?;
-            s.push('\n');
-            s
-        }
-        Format::Ids => matches.iter().map(|e| format!("{}\n", e.id)).collect(),
+        Format::Table => output::table(&found, table_width()),
+        Format::Markdown => output::markdown(&found),
+        Format::Json => output::json(&found)?,
+        Format::Yaml => output::yaml(&found)?,
+        Format::Csv => output::csv(&found),
+        Format::Bibtex => cite::bibtex(&found, &db.list.registry),
+        Format::Ids => output::ids(&found),
     };
     std::io::stdout()
         .lock()

@@ -59,7 +59,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         return check(path, &text, args.newest_first);
     }
     match &args.output {
-        Some(path) => write_atomically(path, &text)?,
+        Some(path) => crate::atomic::replace(path, &text)?,
         None => std::io::stdout()
             .lock()
             .write_all(text.as_bytes())
@@ -104,24 +104,4 @@ fn check(path: &Path, expected: &str, newest_first: bool) -> anyhow::Result<Exit
         show(w)
     );
     Ok(exit::code(exit::PROBLEMS))
-}
-
-/// Writes through a temporary file in the same folder and a rename, so readers never see a
-/// half-written README and a failed write leaves the old one intact.
-fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".hftlist-")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    tmp.persist(path).map_err(|e| {
-        anyhow::Error::new(e.error).context(format!("cannot write `{}`", path.display()))
-    })?;
-    Ok(())
 }

@@ -1,0 +1,69 @@
+//! `hftlist export`: citations and data files for the papers that match the filters.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::cite;
+use crate::cli::Filters;
+use crate::db::Db;
+use crate::exit;
+use crate::output;
+use crate::query::{self, SortKey};
+
+/// What to export.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// BibTeX entries keyed by id.
+    #[default]
+    Bibtex,
+    /// CSL-JSON, for citation processors (Zotero, pandoc, citeproc).
+    CslJson,
+    /// A JSON array of records.
+    Json,
+    /// RFC 4180 CSV with a header.
+    Csv,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Which papers.
+    #[command(flatten)]
+    pub filters: Filters,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Runs `export`: exit 0 when papers were exported, 1 when none matched.
+pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    let db = Db::load(dir)?;
+    let mut found = super::select(&db, &args.filters)?;
+    query::sort(&mut found, SortKey::Date, false);
+    if found.is_empty() {
+        eprintln!("hftlist: no papers match");
+        return Ok(exit::code(exit::PROBLEMS));
+    }
+    let text = match args.format {
+        Format::Bibtex => cite::bibtex(&found, &db.list.registry),
+        Format::CslJson => cite::csl_json(&found, &db.list.registry)?,
+        Format::Json => output::json(&found)?,
+        Format::Csv => output::csv(&found),
+    };
+    match &args.output {
+        Some(path) => crate::atomic::replace(path, &text)?,
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .context("cannot write to stdout")?,
+    }
+    Ok(exit::code(exit::SUCCESS))
+}

@@ -1,0 +1,79 @@
+//! `hftlist stats`: counts by year, kind and venue, and the papers-per-year chart.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::cli::Filters;
+use crate::db::Db;
+use crate::exit;
+use crate::stats;
+
+/// How to print the figures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned tables.
+    #[default]
+    Text,
+    /// The same figures as JSON.
+    Json,
+}
+
+/// Arguments of `stats`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Which papers.
+    #[command(flatten)]
+    pub filters: Filters,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+
+    /// Write the chart of papers per year, stacked by kind, to FILE (SVG) instead.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+
+    /// With --svg: exit 0 when FILE is current, 1 when not; write nothing.
+    #[arg(long, requires = "svg")]
+    pub check: bool,
+}
+
+/// Runs `stats`.
+pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    let db = Db::load(dir)?;
+    let found = super::select(&db, &args.filters)?;
+    let figures = stats::compute(&found, &db.list.registry);
+    if let Some(path) = &args.svg {
+        let chart = stats::svg(&figures);
+        if args.check {
+            let current = std::fs::read_to_string(path).ok().as_deref() == Some(chart.as_str());
+            if !current {
+                eprintln!(
+                    "hftlist: `{}` is not current; run `hftlist stats --svg {}`",
+                    path.display(),
+                    path.display()
+                );
+                return Ok(exit::code(exit::PROBLEMS));
+            }
+            return Ok(exit::code(exit::SUCCESS));
+        }
+        crate::atomic::replace(path, &chart)?;
+        return Ok(exit::code(exit::SUCCESS));
+    }
+    let text = match args.format {
+        Format::Text => stats::text(&figures),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&figures).context("cannot write JSON")?;
+            s.push('\n');
+            s
+        }
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .context("cannot write to stdout")?;
+    Ok(exit::code(exit::SUCCESS))
+}
