@@ -36,6 +36,8 @@ pub struct Item {
     pub links: Vec<(String, String)>,
     /// Text after the title outside links and the venue (brackets dropped).
     pub trailing: String,
+    /// Code spans after the title: tags, as `render` writes them.
+    pub tags: Vec<String>,
 }
 
 impl Item {
@@ -62,6 +64,8 @@ pub fn parse(markdown: &str) -> Vec<Item> {
     let (mut strong, mut emphasis) = (0usize, 0usize);
     let mut link: Option<(String, String)> = None;
     let mut venue_open = false;
+    // After `[[label](url)`, the `]` that closes the outer bracket.
+    let mut closing_bracket = false;
     for (event, range) in Parser::new(markdown).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -118,6 +122,13 @@ pub fn parse(markdown: &str) -> Vec<Item> {
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
                 link = Some((String::new(), dest_url.to_string()));
+                // The `[` opening `[[label](url)]` belongs to the link, not to the text.
+                if let Some(it) = &mut item
+                    && let Some(rest) = it.trailing.trim_end().strip_suffix('[')
+                {
+                    it.trailing.truncate(rest.len());
+                    closing_bracket = true;
+                }
             }
             Event::End(TagEnd::Link) => {
                 if let (Some((label, url)), Some(it)) = (link.take(), &mut item) {
@@ -125,20 +136,32 @@ pub fn parse(markdown: &str) -> Vec<Item> {
                     it.links.push((label.trim().to_owned(), url));
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
+            Event::Code(t) if link.is_none() && strong == 0 && !venue_open => {
                 let Some(it) = &mut item else { continue };
-                if let Some((label, _)) = &mut link {
-                    label.push_str(&t);
-                } else if strong > 0 {
-                    it.title.push_str(&t);
-                } else if venue_open {
-                    if let Some(v) = &mut it.venue {
-                        v.push_str(&t);
-                    }
-                } else if it.title.is_empty() {
+                if it.title.is_empty() {
                     it.lead.push_str(&t);
                 } else {
-                    it.trailing.push_str(&t);
+                    it.tags.push(t.to_string());
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                let Some(it) = &mut item else { continue };
+                let mut t: &str = &t;
+                if link.is_none() && std::mem::take(&mut closing_bracket) {
+                    t = t.strip_prefix(']').unwrap_or(t);
+                }
+                if let Some((label, _)) = &mut link {
+                    label.push_str(t);
+                } else if strong > 0 {
+                    it.title.push_str(t);
+                } else if venue_open {
+                    if let Some(v) = &mut it.venue {
+                        v.push_str(t);
+                    }
+                } else if it.title.is_empty() {
+                    it.lead.push_str(t);
+                } else {
+                    it.trailing.push_str(t);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -244,8 +267,16 @@ pub fn mappings_from_list(list: &List) -> HashMap<String, Mapping> {
     out
 }
 
-/// A heading compared without case or extra spacing.
+/// A heading compared without case, extra spacing, or a trailing paper count such as ` (35)`
+/// (which `render` adds), so a rendered list imports back into its sections.
 pub fn heading_key(heading: &str) -> String {
+    let heading = heading.trim();
+    let heading = match heading.strip_suffix(')').and_then(|h| h.rsplit_once('(')) {
+        Some((head, count)) if !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()) => {
+            head
+        }
+        _ => heading,
+    };
     heading
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -378,10 +409,19 @@ impl<'l> Importer<'l> {
                 notes.push(note);
             }
         }
+        for tag in &item.tags {
+            match tag.parse::<Label>() {
+                Ok(t) if !paper.tags.contains(&t) => paper.tags.push(t),
+                Ok(_) => {}
+                Err(e) => notes.push(format!("code span `{tag}` is not a tag ({e}): dropped")),
+            }
+        }
+        let trailing = trailing.trim();
+        // `render` writes the note in one pair of brackets: take exactly that pair off.
         let note = trailing
-            .trim()
-            .trim_start_matches('(')
-            .trim_end_matches(')')
+            .strip_prefix('(')
+            .and_then(|n| n.strip_suffix(')'))
+            .unwrap_or(trailing)
             .trim()
             .to_owned();
         if !note.is_empty() {
@@ -436,7 +476,8 @@ fn parse_date(lead: &str) -> Result<PartialDate, String> {
 }
 
 /// Finds bare URLs left in the text by a link that lost a bracket; returns the text without
-/// them and the URLs, trimmed of the brackets that should have closed them.
+/// them (the broken link's own brackets go with the URL's word) and the URLs, trimmed of the
+/// brackets that should have closed them.
 fn recover_links(text: &str) -> (String, Vec<String>) {
     let mut rest = String::new();
     let mut urls = Vec::new();
@@ -449,13 +490,7 @@ fn recover_links(text: &str) -> (String, Vec<String>) {
             rest.push(' ');
         }
     }
-    // What is left of link brackets (`[`, `]`) is not a note.
-    let cleaned = rest
-        .split_whitespace()
-        .map(|w| w.trim_matches(['[', ']']))
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let cleaned = rest.split_whitespace().collect::<Vec<_>>().join(" ");
     (cleaned, urls)
 }
 
@@ -485,6 +520,9 @@ fn place_link(paper: &mut Paper, label: &str, url: &str) -> Option<String> {
         || host == "anonymous.4open.science";
     if is_code {
         return set_once(&mut paper.code, parsed, "code link");
+    }
+    if label == "project" {
+        return set_once(&mut paper.project, parsed, "project link");
     }
     if paper.paper.is_none() {
         paper.paper = Some(parsed);
@@ -582,6 +620,14 @@ mod tests {
         );
         assert_eq!(items[1].links[1].0, "Openreview");
         assert_eq!(recover_links(&items[2].trailing).0, "(for diffusion model)");
+        // Brackets of the link syntax are dropped; brackets of a note are kept.
+        let note = parse("- [2024] **T** [[paper](https://a.org/x)] ([ , ] [[x]])\n");
+        assert_eq!(note[0].trailing.trim(), "([ , ] [[x]])");
+        assert_eq!(heading_key("Attacks (35)"), "attacks");
+        assert_eq!(
+            heading_key("Attacks and Defenses (for Federated)"),
+            "attacks and defenses (for federated)"
+        );
         let (_, urls) = recover_links(&items[3].trailing);
         assert_eq!(urls, ["https://arxiv.org/pdf/2512.10150"]);
         assert!(items.iter().all(|i| i.heading == "Attacks" && i.is_entry()));

@@ -25,5 +25,8 @@ mod query;
 // `hftlist render`: the generated README.
 mod render;
 
+// Properties over generated records and databases (proptest).
+mod properties;
+
 // The bundled database: it validates, and every record is in canonical form.
 mod data;
