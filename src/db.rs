@@ -439,7 +439,12 @@ pub fn load_list(path: &Path) -> anyhow::Result<List> {
         );
     }
     let text = read_record_file(path).map_err(|d| anyhow::anyhow!("{}", d.human()))?;
-    let file: ListFile = serde_saphyr::from_str(&text).map_err(|err| {
+    parse_list(path, &text)
+}
+
+/// Parses and checks the text of `list.yaml`; errors name `path` with the line and column.
+pub fn parse_list(path: &Path, text: &str) -> anyhow::Result<List> {
+    let file: ListFile = serde_saphyr::from_str(text).map_err(|err| {
         let (pos, message) = yaml_error(&err);
         anyhow::anyhow!("{}:{}:{}: {message}", path.display(), pos.line, pos.column)
     })?;

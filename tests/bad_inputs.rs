@@ -220,3 +220,42 @@ fn one_bad_file_does_not_hide_the_others() {
          3 errors, 0 warnings in 3 files checked\n",
     );
 }
+
+#[test]
+fn a_20_mb_title_is_refused_before_parsing() {
+    let text = format!("title: {}\nkind: attack\n", "x".repeat(20 * 1024 * 1024));
+    assert_one_error(
+        text.as_bytes(),
+        "papers/x.yaml: error[file-too-large]: the file is 20971541 bytes; records are limited to 1048576 bytes",
+    );
+}
+
+#[test]
+fn javascript_and_data_urls_are_refused() {
+    for (url, scheme) in [
+        ("javascript:alert(1)", "javascript"),
+        ("data:text/html,<script>alert(1)</script>", "data"),
+    ] {
+        let (stdout, code) = validate_one(format!("{BASE}code: \"{url}\"\n").as_bytes());
+        assert_text(
+            &stdout,
+            &format!(
+                "papers/x.yaml:5:7: error[invalid-url]: URL `{url}` uses the `{scheme}:` scheme: only http and https are allowed\n\
+                 1 error, 0 warnings in 1 file checked\n"
+            ),
+        );
+        assert_eq!(code, 1);
+    }
+}
+
+#[test]
+fn html_and_markdown_in_a_url_are_refused() {
+    let (stdout, _) = validate_one(
+        format!("{BASE}paper: \"https://a.org/x<img onerror=alert(1)>\"\n").as_bytes(),
+    );
+    assert!(stdout.starts_with("papers/x.yaml:5:8: error[invalid-url]: URL `https://a.org/x<img onerror=alert(1)>` contains a space"), "{stdout}");
+    let (stdout, _) = validate_one(
+        format!("{BASE}paper: \"https://a.org/x](javascript:alert(1))\"\n").as_bytes(),
+    );
+    assert!(stdout.contains("error[invalid-url]"), "{stdout}");
+}

@@ -25,6 +25,9 @@ mod query;
 // `hftlist render`: the generated README.
 mod render;
 
+// Failed writes leave everything as it was.
+mod no_data_loss;
+
 // Properties over generated records and databases (proptest).
 mod properties;
 
