@@ -93,66 +93,102 @@ impl Db {
             names.push(item.file_name());
         }
         names.sort();
+        // Only `.yaml` and `.yml` files count; hidden files and list.yaml are not records.
+        let files: Vec<(PathBuf, String)> = names
+            .iter()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.') && n != LIST_FILE)
+            .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
+            .map(|n| (dir.join(&n), n))
+            .collect();
         let mut db = Self {
             dir: dir.to_owned(),
             list,
-            entries: Vec::new(),
+            entries: Vec::with_capacity(files.len()),
             diagnostics: Vec::new(),
-            files: 0,
+            files: files.len(),
         };
-        for name in names {
-            let shown = name.to_string_lossy();
-            let path = dir.join(&name);
-            if shown.starts_with('.') || shown == LIST_FILE {
-                continue;
-            }
-            if let Some(stem) = shown.strip_suffix(".yml") {
-                db.files += 1;
-                db.diagnostics.push(Diagnostic::new(
-                    &path,
-                    Pos::default(),
-                    Rule::WrongExtension,
-                    format!("records end in `.yaml`: rename the file to `{stem}.yaml`"),
-                ));
-                continue;
-            }
-            let Some(stem) = shown.strip_suffix(".yaml") else {
-                continue;
-            };
-            db.files += 1;
-            let stem = stem.to_owned();
-            match read_record_file(&path) {
-                Ok(text) => db.add_record(&path, &stem, &text),
-                Err(d) => db.diagnostics.push(d),
-            }
+        for (entry, mut diagnostics) in load_files(&files) {
+            db.entries.extend(entry);
+            db.diagnostics.append(&mut diagnostics);
         }
         Ok(db)
-    }
-
-    fn add_record(&mut self, path: &Path, stem: &str, text: &str) {
-        let (paper, spans, mut diagnostics) = parse_record(path, text);
-        let id = match stem.parse::<PaperId>() {
-            Ok(id) => Some(id),
-            Err(e) => {
-                diagnostics.push(Diagnostic::new(path, Pos::default(), Rule::InvalidId, e.0));
-                None
-            }
-        };
-        self.diagnostics.append(&mut diagnostics);
-        if let (Some(id), Some(paper)) = (id, paper) {
-            self.entries.push(Entry {
-                id,
-                path: path.to_owned(),
-                paper,
-                spans,
-            });
-        }
     }
 
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id.as_str() == id)
     }
+}
+
+/// Reads and parses the files, in order, on every core: reading and parsing 100,000 small files
+/// costs about a second and a half on one core, and each file is independent.
+fn load_files(files: &[(PathBuf, String)]) -> Vec<(Option<Entry>, Vec<Diagnostic>)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8);
+    if threads <= 1 || files.len() < 64 {
+        return files
+            .iter()
+            .map(|(path, name)| load_file(path, name))
+            .collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(p, n)| load_file(p, n))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// One file of the database folder: the entry it holds, if sound, and its diagnostics.
+fn load_file(path: &Path, name: &str) -> (Option<Entry>, Vec<Diagnostic>) {
+    if let Some(stem) = name.strip_suffix(".yml") {
+        let d = Diagnostic::new(
+            path,
+            Pos::default(),
+            Rule::WrongExtension,
+            format!("records end in `.yaml`: rename the file to `{stem}.yaml`"),
+        );
+        return (None, vec![d]);
+    }
+    let stem = name.strip_suffix(".yaml").unwrap_or(name);
+    let text = match read_record_file(path) {
+        Ok(text) => text,
+        Err(d) => return (None, vec![d]),
+    };
+    let (paper, spans, mut diagnostics) = parse_record(path, &text);
+    let id = match stem.parse::<PaperId>() {
+        Ok(id) => Some(id),
+        Err(e) => {
+            diagnostics.push(Diagnostic::new(path, Pos::default(), Rule::InvalidId, e.0));
+            None
+        }
+    };
+    let entry = match (id, paper) {
+        (Some(id), Some(paper)) => Some(Entry {
+            id,
+            path: path.to_owned(),
+            paper,
+            spans,
+        }),
+        _ => None,
+    };
+    (entry, diagnostics)
 }
 
 /// Reads a record file, refusing directories, broken links, huge files and non-UTF-8 bytes.

@@ -38,6 +38,7 @@ pub mod paper;
 pub mod query;
 pub mod render;
 pub mod stats;
+pub mod synth;
 pub mod venue;
 
 use std::process::ExitCode;

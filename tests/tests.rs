@@ -31,5 +31,8 @@ mod no_data_loss;
 // Properties over generated records and databases (proptest).
 mod properties;
 
+// The near-duplicate detector on a synthetic database.
+mod scale;
+
 // The bundled database: it validates, and every record is in canonical form.
 mod data;

@@ -1,0 +1,63 @@
+//! Writes a synthetic database for benchmarks:
+//! `cargo run --release --example synth -- --papers 100000 --out /tmp/db100k`.
+//!
+//! Records are drawn from the words and title lengths of a real database (`--from`, default
+//! `papers`), which also gives `list.yaml` and the README template. The planted near-duplicate
+//! pairs are listed in `planted-near-duplicates.txt` in the output folder.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Parser;
+
+/// Write a synthetic paper database.
+#[derive(Parser)]
+struct Args {
+    /// How many papers.
+    #[arg(long)]
+    papers: usize,
+    /// The folder to create (it must not exist).
+    #[arg(long)]
+    out: PathBuf,
+    /// How many planted near-duplicate titles [default: one per thousand papers, at least 10].
+    #[arg(long)]
+    near_duplicates: Option<usize>,
+    /// The real database whose vocabulary, list.yaml and template to use.
+    #[arg(long, default_value = "papers")]
+    from: PathBuf,
+    /// The random seed.
+    #[arg(long, default_value_t = 2024)]
+    seed: u64,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let real = hftlist::db::Db::load(&args.from)?;
+    let titles: Vec<String> = real.entries.iter().map(|e| e.paper.title.clone()).collect();
+    let near = args.near_duplicates.unwrap_or((args.papers / 1000).max(10));
+    let synthetic = hftlist::synth::generate(args.papers, near, &titles, &real.list, args.seed)?;
+    std::fs::create_dir(&args.out)
+        .with_context(|| format!("cannot create `{}`", args.out.display()))?;
+    for name in ["list.yaml", "README.template.md"] {
+        std::fs::copy(args.from.join(name), args.out.join(name))
+            .with_context(|| format!("cannot copy {name}"))?;
+    }
+    for (id, paper) in &synthetic.papers {
+        let path = args.out.join(format!("{id}.yaml"));
+        std::fs::write(&path, hftlist::db::to_yaml(paper)?)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+    }
+    let planted: String = synthetic
+        .planted
+        .iter()
+        .map(|(a, b)| format!("{a} {b}\n"))
+        .collect();
+    std::fs::write(args.out.join("planted-near-duplicates.txt"), planted)?;
+    eprintln!(
+        "wrote {} papers ({} planted near-duplicates) to {}",
+        synthetic.papers.len(),
+        synthetic.planted.len(),
+        args.out.display()
+    );
+    Ok(())
+}
