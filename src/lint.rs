@@ -334,3 +334,150 @@ fn check_similar_titles(entries: &[Entry], out: &mut Vec<Diagnostic>) {
 pub fn today() -> jiff::civil::Date {
     PartialDate::today()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn db(papers: &[(&str, &str)]) -> Db {
+        let list = crate::db::parse_list(
+            Path::new("list.yaml"),
+            include_str!("../tests/fixtures/list.yaml"),
+        )
+        .unwrap();
+        let entries = papers
+            .iter()
+            .map(|(id, yaml)| {
+                let (paper, spans, diags) = crate::db::parse_record(Path::new("x.yaml"), yaml);
+                assert!(diags.is_empty(), "{diags:?}");
+                Entry {
+                    id: id.parse().unwrap(),
+                    path: format!("{id}.yaml").into(),
+                    paper: paper.unwrap(),
+                    spans,
+                }
+            })
+            .collect::<Vec<_>>();
+        Db {
+            dir: ".".into(),
+            list,
+            files: entries.len(),
+            entries,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn rules(papers: &[(&str, &str)]) -> Vec<(String, &'static str)> {
+        check(&db(papers), jiff::civil::date(2026, 11, 30))
+            .into_iter()
+            .map(|d| (d.file.display().to_string(), d.rule.name()))
+            .collect()
+    }
+
+    const BASE: &str = "title: T\nkind: attack\ndate: \"2024-02-02\"\narxiv: \"2402.01109\"\n";
+
+    #[test]
+    fn a_clean_record_has_no_diagnostics() {
+        assert!(rules(&[("a", BASE)]).is_empty());
+    }
+
+    #[test]
+    fn arxiv_month_distance_and_the_openreview_exception() {
+        let mismatch = |date: &str, extra: &str| {
+            let yaml =
+                format!("title: T\nkind: attack\ndate: \"{date}\"\narxiv: \"2402.01109\"\n{extra}");
+            rules(&[("a", &yaml)])
+                .iter()
+                .any(|(_, r)| *r == "date-arxiv-mismatch")
+        };
+        assert!(!mismatch("2024-01-31", ""), "one month is fine");
+        assert!(!mismatch("2024-03", ""), "one month is fine");
+        assert!(mismatch("2024-04", ""));
+        assert!(mismatch("2023-11", ""));
+        assert!(!mismatch("2024", ""), "a year-only date covers the month");
+        assert!(
+            !mismatch("2023-10", "openreview: tTPHgb0EtV\n"),
+            "OpenReview first"
+        );
+        assert!(
+            mismatch("2024-06", "openreview: tTPHgb0EtV\n"),
+            "later than arXiv is still wrong"
+        );
+    }
+
+    #[test]
+    fn venue_rules() {
+        let venue = |v: &str| {
+            let yaml = format!("{BASE}venue: {v}\n");
+            rules(&[("a", &yaml)])
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect::<Vec<_>>()
+        };
+        assert!(venue("ICLR 2025").is_empty());
+        assert_eq!(venue("iclr 2025"), ["venue-alias"]);
+        assert_eq!(venue("arXiv"), ["preprint-venue"]);
+        assert_eq!(venue("TMLR"), ["venue-without-year"]);
+        assert_eq!(venue("ICLR 2023"), ["venue-before-date"]);
+        assert_eq!(venue("Unknown 2024"), ["unknown-venue"]);
+    }
+
+    #[test]
+    fn duplicates_are_reported_once_on_the_later_file() {
+        let other = "title: T\nkind: attack\ndate: \"2024-02-02\"\ndoi: 10.1145/3712003\n";
+        assert_eq!(
+            rules(&[("a", BASE), ("b", BASE)]),
+            [("b.yaml".to_owned(), "duplicate-paper")]
+        );
+        assert_eq!(
+            rules(&[("a", BASE), ("b", other)]),
+            [("b.yaml".to_owned(), "duplicate-paper")]
+        );
+    }
+
+    #[test]
+    fn sections_must_take_each_paper_once() {
+        let benchmark = "title: B\nkind: benchmark\ndate: \"2024\"\ndoi: 10.1145/3712003\n";
+        assert_eq!(
+            rules(&[("a", benchmark)]),
+            [("a.yaml".to_owned(), "unsectioned")]
+        );
+        let federated_analysis =
+            "title: F\nkind: analysis\ndate: \"2024\"\ndoi: 10.1145/3712003\ntags: [federated]\n";
+        assert_eq!(
+            rules(&[("a", federated_analysis)]),
+            [("a.yaml".to_owned(), "multiple-sections")]
+        );
+        let defense = "title: D\nkind: defense\ndate: \"2024\"\ndoi: 10.1145/3712003\n";
+        assert_eq!(
+            rules(&[("a", defense)]),
+            [("a.yaml".to_owned(), "missing-stage")],
+            "not also unsectioned"
+        );
+    }
+
+    #[test]
+    fn paper_links_that_identifiers_should_carry() {
+        let with = |paper: &str| {
+            let yaml = format!("title: T\nkind: attack\ndate: \"2024-02-02\"\npaper: {paper}\n");
+            rules(&[("a", &yaml)])
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            with("https://arxiv.org/abs/2402.01109"),
+            ["link-should-be-id"]
+        );
+        assert_eq!(
+            with("https://openreview.net/forum?id=tTPHgb0EtV"),
+            ["link-should-be-id"]
+        );
+        assert_eq!(
+            with("https://doi.org/10.1145/3712003"),
+            ["link-should-be-id"]
+        );
+        assert!(with("https://aclanthology.org/2024.findings-acl.549.pdf").is_empty());
+    }
+}
