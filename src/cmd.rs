@@ -9,6 +9,11 @@ pub mod render;
 pub mod stats;
 pub mod validate;
 
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+
 use crate::cli::Filters;
 use crate::db::{Db, Entry};
 
@@ -28,4 +33,15 @@ pub(crate) fn select<'a>(db: &'a Db, filters: &Filters) -> anyhow::Result<Vec<&'
         .iter()
         .filter(|e| query.matches(e.id.as_str(), &e.paper, &db.list.registry))
         .collect())
+}
+
+/// Writes a command's output to the file (atomically) or, without one, to stdout.
+pub(crate) fn emit(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    match output {
+        Some(path) => crate::atomic::replace(path, text),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .context("cannot write to stdout"),
+    }
 }

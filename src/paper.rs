@@ -172,30 +172,48 @@ impl Paper {
     /// messages: the identifiers, the `paper` link and the normalised title. Two records sharing
     /// any key are the same paper.
     pub fn identity_keys(&self) -> Vec<(Field, &'static str, String)> {
-        let mut keys = Vec::new();
-        if let Some(id) = &self.arxiv {
-            keys.push((Field::Arxiv, "arXiv id", id.to_string()));
-        }
-        if let Some(doi) = &self.doi {
-            keys.push((Field::Doi, "DOI", doi.as_str().to_lowercase()));
-        }
-        if let Some(id) = &self.openreview {
-            keys.push((Field::Openreview, "OpenReview id", id.to_string()));
-        }
-        if let Some(url) = &self.paper {
-            keys.push((Field::Paper, "paper link", url.to_string()));
-        }
-        let title = normalize_title(&self.title);
-        if !title.is_empty() {
-            keys.push((Field::Title, "title", title));
-        }
-        keys
+        identity_keys(
+            self.arxiv.as_ref(),
+            self.doi.as_ref(),
+            self.openreview.as_ref(),
+            self.paper.as_ref(),
+            &self.title,
+        )
     }
 
     /// Whether the record carries the tag.
     pub fn has_tag(&self, tag: &str) -> bool {
         self.tags.iter().any(|t| t.as_str() == tag)
     }
+}
+
+/// The identity keys of a paper's identifiers, `paper` link and title (see
+/// `Paper::identity_keys`); an empty title gives no title key.
+pub fn identity_keys(
+    arxiv: Option<&ArxivId>,
+    doi: Option<&Doi>,
+    openreview: Option<&OpenReviewId>,
+    paper: Option<&Url>,
+    title: &str,
+) -> Vec<(Field, &'static str, String)> {
+    let mut keys = Vec::new();
+    if let Some(id) = arxiv {
+        keys.push((Field::Arxiv, "arXiv id", id.to_string()));
+    }
+    if let Some(doi) = doi {
+        keys.push((Field::Doi, "DOI", doi.as_str().to_lowercase()));
+    }
+    if let Some(id) = openreview {
+        keys.push((Field::Openreview, "OpenReview id", id.to_string()));
+    }
+    if let Some(url) = paper {
+        keys.push((Field::Paper, "paper link", url.to_string()));
+    }
+    let title = normalize_title(title);
+    if !title.is_empty() {
+        keys.push((Field::Title, "title", title));
+    }
+    keys
 }
 
 /// The title folded for comparison: lowercase alphanumeric words separated by single spaces, so

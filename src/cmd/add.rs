@@ -98,19 +98,13 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         None => None,
     };
     // Refuse a known paper before asking arXiv anything.
-    let mut known = Vec::new();
-    if let Some(id) = &arxiv_id {
-        known.push((Field::Arxiv, "arXiv id", id.to_string()));
-    }
-    if let Some(doi) = &args.doi {
-        known.push((Field::Doi, "DOI", doi.as_str().to_lowercase()));
-    }
-    if let Some(id) = &args.openreview {
-        known.push((Field::Openreview, "OpenReview id", id.to_string()));
-    }
-    if let Some(url) = &args.paper {
-        known.push((Field::Paper, "paper link", url.to_string()));
-    }
+    let known = crate::paper::identity_keys(
+        arxiv_id.as_ref(),
+        args.doi.as_ref(),
+        args.openreview.as_ref(),
+        args.paper.as_ref(),
+        args.title.as_deref().unwrap_or_default(),
+    );
     if let Some(code) = refuse_duplicate(&db, &known) {
         return Ok(code);
     }

@@ -1,10 +1,7 @@
 //! `hftlist export`: citations and data files for the papers that match the filters.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-use anyhow::Context;
 
 use crate::cite;
 use crate::cli::Filters;
@@ -58,12 +55,6 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         Format::Json => output::json(&found)?,
         Format::Csv => output::csv(&found),
     };
-    match &args.output {
-        Some(path) => crate::atomic::replace(path, &text)?,
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .context("cannot write to stdout")?,
-    }
+    super::emit(args.output.as_deref(), &text)?;
     Ok(exit::code(exit::SUCCESS))
 }

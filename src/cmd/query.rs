@@ -1,10 +1,8 @@
 //! `hftlist query`: the papers that match the filters, sorted, in the chosen format.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
-
-use anyhow::Context;
 
 use crate::cite;
 use crate::cli::Filters;
@@ -90,9 +88,6 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         Format::Bibtex => cite::bibtex(&found, &db.list.registry),
         Format::Ids => output::ids(&found),
     };
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .context("cannot write to stdout")?;
+    super::emit(None, &text)?;
     Ok(exit::code(exit::SUCCESS))
 }

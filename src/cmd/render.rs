@@ -1,6 +1,5 @@
 //! `hftlist render`: the README, generated from the database and its template.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -58,13 +57,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.check {
         return check(path, &text, args.newest_first);
     }
-    match &args.output {
-        Some(path) => crate::atomic::replace(path, &text)?,
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .context("cannot write to stdout")?,
-    }
+    super::emit(args.output.as_deref(), &text)?;
     Ok(exit::code(exit::SUCCESS))
 }
 

@@ -1,6 +1,5 @@
 //! `hftlist stats`: counts by year, kind and venue, and the papers-per-year chart.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -71,9 +70,6 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             s
         }
     };
-    std::io::stdout()
-        .lock()
-        .write_all(text.as_bytes())
-        .context("cannot write to stdout")?;
+    super::emit(None, &text)?;
     Ok(exit::code(exit::SUCCESS))
 }

@@ -1,10 +1,7 @@
 //! `hftlist validate`: every problem in the database, sorted by file, then a summary line.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-
-use anyhow::Context;
 
 use crate::db::Db;
 use crate::diag::{self, Tally};
@@ -39,11 +36,8 @@ pub struct Args {
 
 /// Runs `validate`: exit 0 when clean, 1 when errors (or denied warnings) were found.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
-    let mut stdout = std::io::stdout().lock();
     if args.list_rules {
-        stdout
-            .write_all(diag::rules_table().as_bytes())
-            .context("cannot write to stdout")?;
+        super::emit(None, &diag::rules_table())?;
         return Ok(exit::code(exit::SUCCESS));
     }
     let db = Db::load(dir)?;
@@ -52,9 +46,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         Format::Human => diag::human_report(&diagnostics, db.files),
         Format::Json => diag::json_report(&diagnostics, db.files),
     };
-    stdout
-        .write_all(report.as_bytes())
-        .context("cannot write to stdout")?;
+    super::emit(None, &report)?;
     let tally = Tally::of(&diagnostics);
     let failed = tally.errors > 0 || (args.deny_warnings && tally.warnings > 0);
     Ok(exit::code(if failed {
