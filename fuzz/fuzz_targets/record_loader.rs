@@ -1,0 +1,21 @@
+//! The YAML record loader: any bytes give diagnostics or a paper, never a panic or a hang; a
+//! paper that loads saves to text that loads back to the same paper.
+#![no_main]
+
+use std::path::Path;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (paper, _, diagnostics) = hftlist::db::parse_record(Path::new("x.yaml"), text);
+    if let Some(paper) = paper {
+        let saved = hftlist::db::to_yaml(&paper).expect("a loaded paper saves");
+        let (again, _, _) = hftlist::db::parse_record(Path::new("x.yaml"), &saved);
+        assert_eq!(again.as_ref(), Some(&paper), "save -> load changed the paper:\n{saved}");
+    } else {
+        assert!(!diagnostics.is_empty(), "a file that does not load must say why");
+    }
+});
