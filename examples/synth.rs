@@ -36,6 +36,11 @@ fn main() -> anyhow::Result<()> {
     let titles: Vec<String> = real.entries.iter().map(|e| e.paper.title.clone()).collect();
     let near = args.near_duplicates.unwrap_or((args.papers / 1000).max(10));
     let synthetic = hftlist::synth::generate(args.papers, near, &titles, &real.list, args.seed)?;
+    if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create `{}`", parent.display()))?;
+    }
+    // A new folder only: the generator never writes into an existing database.
     std::fs::create_dir(&args.out)
         .with_context(|| format!("cannot create `{}`", args.out.display()))?;
     for name in ["list.yaml", "README.template.md"] {

@@ -195,8 +195,10 @@ fn load_file(path: &Path, name: &str) -> (Option<Entry>, Vec<Diagnostic>) {
 /// A leading byte-order mark is dropped.
 fn read_record_file(path: &Path) -> Result<String, Diagnostic> {
     let fail = |rule, message: String| Diagnostic::new(path, Pos::default(), rule, message);
-    let meta = match fs::metadata(path) {
-        Ok(meta) => meta,
+    // Open first and ask the open file for its size: one path lookup per file, not two.
+    let opened = fs::File::open(path).and_then(|f| f.metadata().map(|m| (f, m)));
+    let (file, meta) = match opened {
+        Ok(pair) => pair,
         Err(e) if path.is_symlink() => {
             return Err(fail(
                 Rule::UnreadableFile,
@@ -225,9 +227,9 @@ fn read_record_file(path: &Path) -> Result<String, Diagnostic> {
             ),
         ));
     }
-    let mut bytes = Vec::new();
-    fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes))
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| fail(Rule::UnreadableFile, format!("cannot read the file: {e}")))?;
     if bytes.len() as u64 > MAX_FILE_SIZE {
         return Err(fail(

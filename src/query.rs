@@ -3,7 +3,6 @@
 //! Each filter narrows the result; list-valued filters (`kinds`, `tags`...) accept a paper that
 //! has any of the values. The shape follows rustsec's `database/query.rs`.
 
-use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
@@ -216,32 +215,20 @@ closed_enum!(
 
 /// Sorts entries by the key; ties fall back to date, title and id so the order is total.
 pub fn sort(entries: &mut [&Entry], key: SortKey, reverse: bool) {
-    let by_date = |a: &Entry, b: &Entry| {
-        a.paper.date.cmp(&b.paper.date).then_with(|| {
-            a.paper
-                .title
-                .to_lowercase()
-                .cmp(&b.paper.title.to_lowercase())
-        })
-    };
-    entries.sort_by(|a, b| {
+    // Keys are computed once per entry, not once per comparison.
+    entries.sort_by_cached_key(|e| {
+        let p = &e.paper;
+        let title = p.title.to_lowercase();
         let primary = match key {
-            SortKey::Date => Ordering::Equal,
-            SortKey::Title => a
-                .paper
-                .title
-                .to_lowercase()
-                .cmp(&b.paper.title.to_lowercase()),
-            SortKey::Venue => match (&a.paper.venue, &b.paper.venue) {
-                (Some(x), Some(y)) => x.cmp(y),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => Ordering::Equal,
-            },
+            SortKey::Date => String::new(),
+            SortKey::Title => title.clone(),
+            // Preprints (no venue) after every venue.
+            SortKey::Venue => p
+                .venue
+                .as_ref()
+                .map_or_else(|| "\u{10FFFF}".to_owned(), Clone::clone),
         };
-        primary
-            .then_with(|| by_date(a, b))
-            .then_with(|| a.id.cmp(&b.id))
+        (primary, p.date, title, e.id.clone())
     });
     if reverse {
         entries.reverse();

@@ -88,7 +88,7 @@ fn place(db: &Db, options: Options) -> Vec<Node<'_>> {
     ) -> Option<Node<'a>> {
         path.push(&section.heading);
         let mut entries = by_path.remove(path.as_slice()).unwrap_or_default();
-        entries.sort_by(|a, b| order(&a.paper, &b.paper));
+        entries.sort_by_cached_key(|e| sort_key(&e.paper));
         if options.newest_first {
             entries.reverse();
         }
@@ -114,11 +114,8 @@ fn place(db: &Db, options: Options) -> Vec<Node<'_>> {
 }
 
 /// Date, then title ignoring case, then title, so the order never depends on file order.
-fn order(a: &Paper, b: &Paper) -> std::cmp::Ordering {
-    a.date
-        .cmp(&b.date)
-        .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
-        .then_with(|| a.title.cmp(&b.title))
+fn sort_key(p: &Paper) -> (crate::date::PartialDate, String, String) {
+    (p.date, p.title.to_lowercase(), p.title.clone())
 }
 
 fn write_node(

@@ -1,8 +1,10 @@
 //! Synthetic databases for benchmarks and scale tests: realistic records drawn from a real list's
 //! vocabulary, with a known set of planted near-duplicate titles.
 //!
-//! Titles reuse the real titles' words and lengths; most papers have an arXiv id consistent with
-//! their date; venues come from the registry; about four in ten have a code link. Every planted
+//! Titles reuse the real titles' lengths and words, drawn as often as the real list uses them,
+//! with made-up method names and new terms standing in for the vocabulary a larger field brings;
+//! most papers have an arXiv id consistent with their date; venues come from the registry; about
+//! four in ten have a code link. Every planted
 //! near-duplicate copies an earlier title with one word changed, which `validate` must report as
 //! `similar-title` and nothing else.
 
@@ -14,6 +16,9 @@ use crate::date::PartialDate;
 use crate::ident::{ArxivId, PaperId};
 use crate::list::List;
 use crate::paper::{Kind, Paper, Stage, normalize_title};
+
+/// The share of title words drawn from the made-up terms rather than the real list's words.
+pub const NEW_TERM_PERCENT: u64 = 25;
 
 /// A small, seedable generator (SplitMix64): reproducible databases without a dependency.
 #[derive(Clone, Debug)]
@@ -64,15 +69,20 @@ pub fn generate(
     seed: u64,
 ) -> anyhow::Result<Synthetic> {
     let mut rng = Rng::new(seed);
+    // Every word of every real title, repeats kept: drawing from it draws words as often as the
+    // real list uses them ("Language" often, "Steganography" rarely).
     let mut vocabulary: Vec<String> = real_titles
         .iter()
         .flat_map(|t| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
         .collect();
-    vocabulary.sort();
-    vocabulary.dedup();
     if vocabulary.is_empty() {
         vocabulary.push("Safety".to_owned());
     }
+    // A field's vocabulary grows with its size (new methods, new terms): a pool of made-up terms
+    // about a third as large as the list stands in for the words a bigger list would bring.
+    let new_terms: Vec<String> = (0..(count / 3).max(50))
+        .map(|_| made_up_word(&mut rng))
+        .collect();
     let lengths: Vec<usize> = real_titles
         .iter()
         .map(|t| t.split_whitespace().count().max(3))
@@ -97,9 +107,21 @@ pub fn generate(
                 .copied()
                 .unwrap_or(10)
                 .max(6);
-            let words: Vec<&str> = (0..len)
-                .map(|_| vocabulary[rng.below(vocabulary.len())].as_str())
+            let mut words: Vec<String> = (0..len)
+                .map(|_| {
+                    if rng.chance(NEW_TERM_PERCENT) {
+                        new_terms[rng.below(new_terms.len())].clone()
+                    } else {
+                        vocabulary[rng.below(vocabulary.len())].clone()
+                    }
+                })
                 .collect();
+            // Most titles open with the method's name, as in `Vaccine: Perturbation-aware ...`.
+            if rng.chance(65) {
+                let mut name = made_up_word(&mut rng);
+                name.push(':');
+                words.insert(0, name);
+            }
             let title = words.join(" ");
             if titles_seen.insert(normalize_title(&title)) {
                 break title;
@@ -191,6 +213,28 @@ pub fn generate(
         papers.push((id, copy));
     }
     Ok(Synthetic { papers, planted })
+}
+
+/// A pronounceable made-up word such as `Vorakim`, for method names and new terms.
+fn made_up_word(rng: &mut Rng) -> String {
+    const ONSETS: &[&str] = &[
+        "b", "c", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "tr", "pl", "st",
+    ];
+    const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ai", "ou"];
+    let syllables = 2 + rng.below(3);
+    let mut word = String::new();
+    for _ in 0..syllables {
+        word.push_str(ONSETS[rng.below(ONSETS.len())]);
+        word.push_str(VOWELS[rng.below(VOWELS.len())]);
+    }
+    if rng.chance(50) {
+        word.push_str(ONSETS[rng.below(ONSETS.len())]);
+    }
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or(word)
 }
 
 fn distinct_words(title: &str) -> usize {
