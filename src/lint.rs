@@ -17,8 +17,17 @@ pub use similar::similar_pairs;
 
 /// All diagnostics for the database: those met while loading and those of every rule, sorted.
 pub fn check(db: &Db, today: jiff::civil::Date) -> Vec<Diagnostic> {
-    let mut out = check_errors(db, today);
-    check_similar_titles(&db.entries, &mut out);
+    // The title search needs only the titles: it runs beside the other rules, on another core.
+    let (mut out, similar) = std::thread::scope(|scope| {
+        let similar = scope.spawn(|| {
+            let mut out = Vec::new();
+            check_similar_titles(&db.entries, &mut out);
+            out
+        });
+        let out = check_errors(db, today);
+        (out, similar.join())
+    });
+    out.extend(similar.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
     out.sort();
     out
 }

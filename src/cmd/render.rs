@@ -37,7 +37,20 @@ pub struct Args {
 /// Runs `render`.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let db = Db::load(dir)?;
-    let diagnostics = lint::check_errors(&db, lint::today());
+    let template_path = args.template.clone().unwrap_or_else(|| dir.join(TEMPLATE));
+    let template = std::fs::read_to_string(&template_path)
+        .with_context(|| format!("cannot read the template `{}`", template_path.display()))?;
+    let options = Options {
+        newest_first: args.newest_first,
+    };
+    // Checking and rendering are independent: both run at once, and the rendering is used
+    // only if the check finds no error.
+    let (diagnostics, text) = std::thread::scope(|scope| {
+        let check = scope.spawn(|| lint::check_errors(&db, lint::today()));
+        let text = render::render(&db, &template, options);
+        (check.join(), text)
+    });
+    let diagnostics = diagnostics.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let tally = Tally::of(&diagnostics);
     if tally.errors > 0 {
         eprintln!(
@@ -47,13 +60,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(exit::code(exit::PROBLEMS));
     }
-    let template_path = args.template.clone().unwrap_or_else(|| dir.join(TEMPLATE));
-    let template = std::fs::read_to_string(&template_path)
-        .with_context(|| format!("cannot read the template `{}`", template_path.display()))?;
-    let options = Options {
-        newest_first: args.newest_first,
-    };
-    let text = render::render(&db, &template, options)?;
+    let text = text?;
     if let Some(path) = &args.check {
         return check(path, &text, args.newest_first);
     }
