@@ -310,7 +310,6 @@ fn field<'a>(record: &'a BTreeMap<String, serde_json::Value>, key: &str) -> &'a 
 #[test]
 fn query_agrees_with_an_independent_reading_of_papers() {
     let records = bundled();
-    let repo = TestDb::empty();
     type Pred = Box<dyn Fn(&BTreeMap<String, serde_json::Value>) -> bool>;
     let cases: Vec<(Vec<&str>, Pred)> = vec![
         (
@@ -362,7 +361,6 @@ fn query_agrees_with_an_independent_reading_of_papers() {
             .args(&all)
             .output()
             .unwrap();
-        let _ = &repo;
         let mut got: Vec<String> = String::from_utf8(out.stdout)
             .unwrap()
             .lines()
