@@ -134,6 +134,39 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The fast path for canonical records reads every file exactly as serde-saphyr does: the
+    /// same paper, the same positions, the same diagnostics.
+    #[test]
+    fn the_fast_path_agrees_with_the_yaml_parser(p in paper(prop_oneof![text(200), "[A-Za-z0-9 ().,:/_+=$^-]{1,200}".prop_filter("x", |s| !s.trim().is_empty())], text(60)), extra in "[a-z:\\- \"]{0,12}") {
+        let text = hftlist::db::to_yaml(&p).unwrap();
+        let path = Path::new("x.yaml");
+        prop_assert_eq!(hftlist::db::parse_record(path, &text), hftlist::db::parse_record_full(path, &text));
+        // And on files that are not quite canonical.
+        for variant in [format!("{text}{extra}\n"), text.replacen('\n', &format!("\n{extra}"), 1), text.replace("- ", "-  ")] {
+            prop_assert_eq!(hftlist::db::parse_record(path, &variant), hftlist::db::parse_record_full(path, &variant), "{}", variant);
+        }
+    }
+}
+
+#[test]
+fn the_fast_path_agrees_on_every_bundled_record() {
+    for entry in std::fs::read_dir("papers").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") && !path.ends_with("list.yaml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(
+                hftlist::db::parse_record(&path, &text),
+                hftlist::db::parse_record_full(&path, &text),
+                "{}",
+                path.display()
+            );
+        }
+    }
+}
+
 fn list() -> hftlist::list::List {
     hftlist::db::load_list(Path::new("papers/list.yaml")).unwrap()
 }
