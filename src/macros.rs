@@ -50,11 +50,10 @@ macro_rules! closed_enum {
             type Err = String;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.name() == s)
-                    .ok_or_else(|| format!("`{s}` is not a valid {}: expected one of {}", $what, Self::valid_names()))
+                match s {
+                    $($text => Ok(Self::$variant),)+
+                    _ => Err(format!("`{s}` is not a valid {}: expected one of {}", $what, Self::valid_names())),
+                }
             }
         }
 
