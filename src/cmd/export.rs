@@ -8,7 +8,6 @@ use crate::cli::Filters;
 use crate::db::Db;
 use crate::exit;
 use crate::output;
-use crate::query::{self, SortKey};
 
 /// What to export.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -44,7 +43,13 @@ pub struct Args {
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let db = Db::load(dir)?;
     let mut found = super::select(&db, &args.filters)?;
-    query::sort(&mut found, SortKey::Date, false);
+    // By date, then id: a total order that needs no allocation per paper.
+    found.sort_by(|a, b| {
+        a.paper
+            .date
+            .cmp(&b.paper.date)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     if found.is_empty() {
         eprintln!("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
