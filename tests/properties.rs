@@ -151,6 +151,23 @@ proptest! {
     }
 }
 
+/// Found by the `record_loader` fuzz target: a NUL byte in a plain value, which the fast path
+/// read as text where serde-saphyr refuses it.
+#[test]
+fn the_fast_path_leaves_control_characters_to_the_yaml_parser() {
+    let path = Path::new("x.yaml");
+    for text in [
+        "title: A\nkind: a\u{0}b\n",
+        "title: A\u{7f}\nkind: attack\ndate: \"2024\"\n",
+        "title: \"A\u{1b}\"\n",
+    ] {
+        let full = hftlist::db::parse_record_full(path, text);
+        assert_eq!(hftlist::db::parse_record(path, text), full, "{text:?}");
+    }
+    let (_, _, diagnostics) = hftlist::db::parse_record(path, "title: A\nkind: a\u{0}b\n");
+    assert_eq!(diagnostics[0].rule, hftlist::diag::Rule::YamlSyntax);
+}
+
 #[test]
 fn the_fast_path_agrees_on_every_bundled_record() {
     for entry in std::fs::read_dir("papers").unwrap() {

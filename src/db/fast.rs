@@ -16,10 +16,17 @@ use super::raw::{RawRecord, RawValue};
 
 /// Reads a canonical record, or `None` to fall back to the full YAML parser.
 pub(crate) fn parse(text: &str) -> Option<RawRecord> {
-    if text.contains([
-        '\r', '\t', '#', '&', '*', '!', '%', '@', '`', '{', '}', '[', ']',
-    ]) || !text.is_ascii()
-    {
+    let unusual = |b: u8| {
+        (b < 0x20 && b != b'\n')
+            || b >= 0x7F
+            || matches!(
+                b,
+                b'#' | b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b'{' | b'}' | b'[' | b']'
+            )
+    };
+    // Control characters (YAML refuses most), tabs, CR, non-ASCII and the characters that start
+    // comments, anchors, aliases, tags, directives or flow collections: the full parser's job.
+    if text.bytes().any(unusual) {
         return None;
     }
     let mut record = RawRecord {
