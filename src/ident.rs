@@ -138,7 +138,7 @@ impl ArxivId {
 }
 
 /// `2402.01109v3` -> `2402.01109`; anything else unchanged.
-fn strip_version(id: &str) -> &str {
+pub fn strip_version(id: &str) -> &str {
     match id.rfind('v') {
         Some(i) if i > 0 && id[i + 1..].bytes().all(|b| b.is_ascii_digit()) && i + 1 < id.len() => {
             &id[..i]
@@ -187,16 +187,26 @@ impl FromStr for ArxivId {
     }
 }
 
+/// The prefixes of a DOI resolver link (`https://doi.org/10.1145/...`).
+const DOI_URL_PREFIXES: &[&str] = &[
+    "https://doi.org/",
+    "http://doi.org/",
+    "https://dx.doi.org/",
+    "http://dx.doi.org/",
+];
+
+impl Doi {
+    /// The text after a doi.org resolver prefix, when `url` has one (not yet checked as a DOI).
+    pub fn strip_url_prefix(url: &str) -> Option<&str> {
+        DOI_URL_PREFIXES.iter().find_map(|p| url.strip_prefix(p))
+    }
+}
+
 impl FromStr for Doi {
     type Err = IdError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        for prefix in [
-            "https://doi.org/",
-            "http://doi.org/",
-            "https://dx.doi.org/",
-            "doi:",
-        ] {
+        for prefix in DOI_URL_PREFIXES.iter().copied().chain(["doi:"]) {
             if let Some(rest) = s.strip_prefix(prefix) {
                 return Err(IdError(format!(
                     "DOI `{s}` carries a prefix: write `{rest}`"

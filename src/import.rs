@@ -9,7 +9,7 @@
 //! Everything here is pure: `parse` reads text, `Importer` turns entries into records against the
 //! papers already known, and the caller decides what to write.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
@@ -288,7 +288,7 @@ pub fn heading_key(heading: &str) -> String {
 pub struct Importer<'l> {
     list: &'l List,
     mappings: HashMap<String, Mapping>,
-    ids: HashMap<String, String>,
+    ids: HashSet<String>,
     keys: HashMap<(Field, String), (&'static str, String)>,
 }
 
@@ -300,14 +300,14 @@ impl<'l> Importer<'l> {
         Self {
             list,
             mappings,
-            ids: HashMap::new(),
+            ids: HashSet::new(),
             keys: HashMap::new(),
         }
     }
 
     /// Remembers an existing paper, so that the same paper is not imported again.
     pub fn know(&mut self, id: &str, paper: &Paper) {
-        self.ids.insert(id.to_owned(), id.to_owned());
+        self.ids.insert(id.to_owned());
         for (field, what, key) in paper.identity_keys() {
             self.keys
                 .entry((field, key))
@@ -317,7 +317,7 @@ impl<'l> Importer<'l> {
 
     /// Keeps an id from being chosen, e.g. the stem of a file that exists but did not load.
     pub fn reserve(&mut self, id: &str) {
-        self.ids.insert(id.to_owned(), id.to_owned());
+        self.ids.insert(id.to_owned());
     }
 
     /// The mapping for a heading, if any.
@@ -439,7 +439,7 @@ impl<'l> Importer<'l> {
             } else {
                 format!("{base}-{n}")
             };
-            if !self.ids.contains_key(&candidate)
+            if !self.ids.contains(&candidate)
                 && let Ok(id) = candidate.parse::<PaperId>()
             {
                 return id;
@@ -503,10 +503,8 @@ fn place_link(paper: &mut Paper, label: &str, url: &str) -> Option<String> {
     if let Some(id) = OpenReviewId::from_url(url) {
         return set_once(&mut paper.openreview, id, "OpenReview id");
     }
-    for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/"] {
-        if let Some(doi) = url.strip_prefix(prefix).and_then(|d| d.parse::<Doi>().ok()) {
-            return set_once(&mut paper.doi, doi, "DOI");
-        }
+    if let Some(doi) = Doi::strip_url_prefix(url).and_then(|d| d.parse::<Doi>().ok()) {
+        return set_once(&mut paper.doi, doi, "DOI");
     }
     let parsed = match url.parse::<Url>() {
         Ok(u) => u,

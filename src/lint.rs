@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::date::PartialDate;
 use crate::db::{Db, Entry};
 use crate::diag::{Diagnostic, Pos, Rule};
-use crate::ident::{ArxivId, OpenReviewId};
+use crate::ident::{ArxivId, Doi, OpenReviewId};
 use crate::paper::{Field, Kind};
 use crate::venue::VenueType;
 
@@ -274,7 +274,7 @@ fn check_paper_link(entry: &Entry, url: &str, out: &mut Vec<Diagnostic>) {
             Some(have) if *have == id => format!("`paper` repeats `openreview: {id}`: remove it"),
             _ => format!("`paper` is an OpenReview link: write `openreview: {id}` instead"),
         }
-    } else if let Some(doi) = doi_from_url(url) {
+    } else if let Some(doi) = Doi::strip_url_prefix(url).filter(|rest| rest.starts_with("10.")) {
         format!("`paper` is a DOI link: write `doi: {doi}` instead")
     } else {
         return;
@@ -286,18 +286,6 @@ fn check_paper_link(entry: &Entry, url: &str, out: &mut Vec<Diagnostic>) {
         Rule::LinkShouldBeId,
         message,
     );
-}
-
-fn doi_from_url(url: &str) -> Option<&str> {
-    [
-        "https://doi.org/",
-        "http://doi.org/",
-        "https://dx.doi.org/",
-        "http://dx.doi.org/",
-    ]
-    .iter()
-    .find_map(|prefix| url.strip_prefix(prefix))
-    .filter(|rest| rest.starts_with("10."))
 }
 
 /// Errors for two records that are the same paper by identifier, link or normalised title.

@@ -196,14 +196,7 @@ fn parse_arxiv_arg(given: &str) -> anyhow::Result<ArxivId> {
         return Ok(id);
     }
     let bare = given.strip_prefix("arXiv:").unwrap_or(given);
-    let bare = match bare.rfind('v') {
-        Some(i)
-            if i > 0 && bare[i + 1..].bytes().all(|b| b.is_ascii_digit()) && i + 1 < bare.len() =>
-        {
-            &bare[..i]
-        }
-        _ => bare,
-    };
+    let bare = crate::ident::strip_version(bare);
     bare.parse::<ArxivId>()
         .map_err(|e| anyhow::anyhow!("{e}; give an id such as `2501.17433` or an arxiv.org URL"))
 }
