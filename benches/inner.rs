@@ -37,7 +37,9 @@ fn benches(c: &mut Criterion) {
         b.iter(|| hftlist::db::parse_record(Path::new("x.yaml"), black_box(&record)))
     });
 
-    let real = Db::load(Path::new("papers")).expect("papers/ loads");
+    let real = std::sync::Arc::new(
+        hftlist::catalog::Catalog::load(Path::new("papers")).expect("papers/ loads"),
+    );
     let today = jiff::civil::date(2026, 11, 30);
     c.bench_function("lint::check (papers/)", |b| {
         b.iter(|| hftlist::lint::check(black_box(&real), today))
@@ -54,8 +56,13 @@ fn benches(c: &mut Criterion) {
     });
 
     for n in [10_000, 100_000] {
-        let db = synthetic(n);
-        let titles: Vec<&str> = db.entries.iter().map(|e| e.paper.title.as_str()).collect();
+        let db = std::sync::Arc::new(hftlist::catalog::Catalog::new(synthetic(n)));
+        let titles: Vec<&str> = db
+            .db()
+            .entries
+            .iter()
+            .map(|e| e.paper.title.as_str())
+            .collect();
         let mut group = c.benchmark_group(format!("{n} papers"));
         group.sample_size(10);
         group.bench_function("similar_pairs", |b| {

@@ -513,9 +513,47 @@ pub fn parse_list(path: &Path, text: &str) -> anyhow::Result<List> {
 /// folder, which is then renamed to its name only if no file has it, so an existing record is
 /// never overwritten and a failed write leaves nothing behind.
 pub fn create_record(dir: &Path, id: &PaperId, paper: &Paper) -> anyhow::Result<PathBuf> {
-    let path = dir.join(format!("{id}.yaml"));
-    crate::atomic::create_new(&path, &to_yaml(paper)?)?;
+    let path = record_path(dir, id);
+    crate::atomic::create_new(&path, &checked_yaml(&path, paper)?)?;
     Ok(path)
+}
+
+/// Rewrites an existing record in place, atomically and in canonical form (the edit commands'
+/// save: `refresh`, `fmt`). Returns whether the file changed; a file already canonical and
+/// equal is not touched.
+pub fn save_record(path: &Path, paper: &Paper) -> anyhow::Result<bool> {
+    let text = checked_yaml(path, paper)?;
+    let current = fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    if current == text.as_bytes() {
+        return Ok(false);
+    }
+    crate::atomic::replace(path, &text)?;
+    Ok(true)
+}
+
+/// The file of the record with this id: the one place that maps ids to paths.
+pub fn record_path(dir: &Path, id: &PaperId) -> PathBuf {
+    dir.join(format!("{id}.yaml"))
+}
+
+/// The canonical text of a record, refused unless it loads back to the same record: nothing
+/// is written that the next run could not read.
+fn checked_yaml(path: &Path, paper: &Paper) -> anyhow::Result<String> {
+    let text = to_yaml(paper)?;
+    let (back, _, diagnostics) = parse_record(path, &text);
+    if back.as_ref() != Some(paper) || !diagnostics.is_empty() {
+        let why: Vec<String> = diagnostics.iter().map(|d| d.message.clone()).collect();
+        bail!(
+            "`{}` was not written: the record would not load back as written ({})",
+            path.display(),
+            if why.is_empty() {
+                "a value changes on the way".to_owned()
+            } else {
+                why.join("; ")
+            }
+        );
+    }
+    Ok(text)
 }
 
 /// Any serialisable value as YAML (for `query --format yaml`).

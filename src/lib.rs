@@ -21,6 +21,7 @@ mod macros;
 
 pub mod arxiv;
 pub mod atomic;
+pub mod catalog;
 pub mod cite;
 pub mod cli;
 pub mod cmd;

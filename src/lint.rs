@@ -4,10 +4,9 @@
 
 mod similar;
 
-use std::collections::HashMap;
-
+use crate::catalog::{Catalog, Record};
 use crate::date::PartialDate;
-use crate::db::{Db, Entry};
+use crate::db::Entry;
 use crate::diag::{Diagnostic, Pos, Rule};
 use crate::ident::{ArxivId, Doi, OpenReviewId};
 use crate::paper::{Field, Kind};
@@ -16,7 +15,8 @@ use crate::venue::VenueType;
 pub use similar::similar_pairs;
 
 /// All diagnostics for the database: those met while loading and those of every rule, sorted.
-pub fn check(db: &Db, today: jiff::civil::Date) -> Vec<Diagnostic> {
+pub fn check(catalog: &Catalog, today: jiff::civil::Date) -> Vec<Diagnostic> {
+    let db = catalog.db();
     // The title search needs only the titles: it runs beside the other rules, on another core.
     let (mut out, similar) = std::thread::scope(|scope| {
         let similar = scope.spawn(|| {
@@ -24,7 +24,7 @@ pub fn check(db: &Db, today: jiff::civil::Date) -> Vec<Diagnostic> {
             check_similar_titles(&db.entries, &mut out);
             out
         });
-        let out = check_errors(db, today);
+        let out = check_errors(catalog, today);
         (out, similar.join())
     });
     out.extend(similar.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
@@ -35,12 +35,12 @@ pub fn check(db: &Db, today: jiff::civil::Date) -> Vec<Diagnostic> {
 /// The diagnostics of every rule that can report an error, sorted: all of `check` but the
 /// near-identical title search, which only warns. `render` needs no more to refuse a database
 /// with errors, and at 100,000 papers the search is a good part of `validate`'s time.
-pub fn check_errors(db: &Db, today: jiff::civil::Date) -> Vec<Diagnostic> {
-    let mut out = db.diagnostics.clone();
-    for entry in &db.entries {
-        check_entry(db, entry, today, &mut out);
+pub fn check_errors(catalog: &Catalog, today: jiff::civil::Date) -> Vec<Diagnostic> {
+    let mut out = catalog.db().diagnostics.clone();
+    for record in catalog.records() {
+        check_entry(catalog, record, today, &mut out);
     }
-    check_duplicates(&db.entries, &mut out);
+    check_duplicates(catalog, &mut out);
     out.sort();
     out
 }
@@ -49,7 +49,13 @@ fn report(out: &mut Vec<Diagnostic>, entry: &Entry, pos: Pos, rule: Rule, messag
     out.push(Diagnostic::new(&entry.path, pos, rule, message));
 }
 
-fn check_entry(db: &Db, entry: &Entry, today: jiff::civil::Date, out: &mut Vec<Diagnostic>) {
+fn check_entry(
+    catalog: &Catalog,
+    record: Record<'_>,
+    today: jiff::civil::Date,
+    out: &mut Vec<Diagnostic>,
+) {
+    let entry = record.entry;
     let p = &entry.paper;
     let at = |field| entry.spans.get(field);
     match (p.kind, p.stage) {
@@ -84,7 +90,7 @@ fn check_entry(db: &Db, entry: &Entry, today: jiff::civil::Date, out: &mut Vec<D
         check_date_against_arxiv(entry, id, out);
     }
     if let Some(venue) = &p.venue {
-        check_venue(db, entry, venue, out);
+        check_venue(catalog, record, venue, out);
     }
     for (field, url) in [
         (Field::Paper, &p.paper),
@@ -134,7 +140,7 @@ fn check_entry(db: &Db, entry: &Entry, today: jiff::civil::Date, out: &mut Vec<D
         // Reported as `missing-stage`; no stage section can take it until that is fixed.
         return;
     }
-    let sections = db.list.sections_for(p);
+    let sections = record.sections;
     match sections.len() {
         0 => report(
             out,
@@ -151,7 +157,8 @@ fn check_entry(db: &Db, entry: &Entry, today: jiff::civil::Date, out: &mut Vec<D
         _ => {
             let names: Vec<String> = sections
                 .iter()
-                .map(|s| format!("`{}`", s.join(" > ")))
+                .filter_map(|path| catalog.list().section_at(path))
+                .map(|(_, headings)| format!("`{}`", headings.join(" > ")))
                 .collect();
             report(
                 out,
@@ -198,13 +205,13 @@ fn check_date_against_arxiv(entry: &Entry, id: &ArxivId, out: &mut Vec<Diagnosti
     }
 }
 
-fn check_venue(db: &Db, entry: &Entry, venue: &str, out: &mut Vec<Diagnostic>) {
+fn check_venue(catalog: &Catalog, record: Record<'_>, venue: &str, out: &mut Vec<Diagnostic>) {
+    let entry = record.entry;
     let pos = entry.spans.get(Field::Venue);
     let date = entry.paper.date;
-    let Some(resolved) = db.list.registry.resolve(venue) else {
-        let hint = db
-            .list
-            .registry
+    let Some(placed) = record.venue else {
+        let hint = catalog
+            .registry()
             .suggest(venue, Some(date.year()))
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
@@ -220,7 +227,8 @@ fn check_venue(db: &Db, entry: &Entry, venue: &str, out: &mut Vec<Diagnostic>) {
         );
         return;
     };
-    if resolved.series.type_ == VenueType::PreprintServer {
+    let series = catalog.series(placed);
+    if series.type_ == VenueType::PreprintServer {
         report(
             out,
             entry,
@@ -230,25 +238,22 @@ fn check_venue(db: &Db, entry: &Entry, venue: &str, out: &mut Vec<Diagnostic>) {
         );
         return;
     }
-    if resolved.canonical != venue {
+    if placed.canonical != venue {
         report(
             out,
             entry,
             pos,
             Rule::VenueAlias,
-            format!("write venue `{venue}` as `{}`", resolved.canonical),
+            format!("write venue `{venue}` as `{}`", placed.canonical),
         );
     }
-    match resolved.year {
+    match placed.year {
         None => report(
             out,
             entry,
             pos,
             Rule::VenueWithoutYear,
-            format!(
-                "venue `{venue}` has no year: write `{} YEAR`",
-                resolved.series.name
-            ),
+            format!("venue `{venue}` has no year: write `{} YEAR`", series.name),
         ),
         Some(year) if year < date.year() => report(
             out,
@@ -288,34 +293,22 @@ fn check_paper_link(entry: &Entry, url: &str, out: &mut Vec<Diagnostic>) {
     );
 }
 
-/// Errors for two records that are the same paper by identifier, link or normalised title.
-fn check_duplicates(entries: &[Entry], out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<(Field, String), &Entry> = HashMap::new();
-    for entry in entries {
-        let mut duplicate_of = None;
-        for (field, what, key) in entry.paper.identity_keys() {
-            match seen.get(&(field, key.clone())) {
-                Some(first) => {
-                    duplicate_of.get_or_insert((field, what, *first));
-                }
-                None => {
-                    seen.insert((field, key), entry);
-                }
-            }
-        }
-        // One error per pair of records, on the later file, naming the first key they share.
-        if let Some((field, what, first)) = duplicate_of {
-            report(
-                out,
-                entry,
-                entry.spans.get(field),
-                Rule::DuplicatePaper,
-                format!(
-                    "same {what} as `{}`: merge the two records into one",
-                    first.path.display()
-                ),
-            );
-        }
+/// Errors for two records that are the same paper by identifier, link or normalised title: one
+/// per pair, on the later file, naming the first key they share (the catalog's identity index
+/// decides).
+fn check_duplicates(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    for (later, first, m) in catalog.duplicates() {
+        report(
+            out,
+            later.entry,
+            later.spans.get(m.field),
+            Rule::DuplicatePaper,
+            format!(
+                "same {} as `{}`: merge the two records into one",
+                m.what,
+                first.path.display()
+            ),
+        );
     }
 }
 
@@ -344,6 +337,7 @@ pub fn today() -> jiff::civil::Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::Db;
     use std::path::Path;
 
     fn db(papers: &[(&str, &str)]) -> Db {
@@ -375,7 +369,7 @@ mod tests {
     }
 
     fn rules(papers: &[(&str, &str)]) -> Vec<(String, &'static str)> {
-        check(&db(papers), jiff::civil::date(2026, 11, 30))
+        check(&Catalog::new(db(papers)), jiff::civil::date(2026, 11, 30))
             .into_iter()
             .map(|d| (d.file.display().to_string(), d.rule.name()))
             .collect()

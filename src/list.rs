@@ -48,7 +48,8 @@ pub struct Section {
 
 impl Section {
     /// Whether this section's own selector takes the paper (ignoring its parents).
-    fn selects(&self, paper: &Paper) -> bool {
+    /// Whether the section's own selector takes the paper (its parents' are not checked).
+    pub fn selects(&self, paper: &Paper) -> bool {
         self.kind.is_none_or(|k| k == paper.kind)
             && self.stage.is_none_or(|s| Some(s) == paper.stage)
             && (self.tags.is_empty() || self.tags.iter().any(|t| paper.tags.contains(t)))
@@ -82,35 +83,51 @@ impl List {
         })
     }
 
-    /// The heading paths of the innermost sections that take the paper, in README order.
-    pub fn sections_for(&self, paper: &Paper) -> Vec<Vec<&str>> {
-        let mut found = Vec::new();
-        for section in &self.sections {
-            collect(section, paper, &mut Vec::new(), &mut found);
+    /// The innermost sections that take the paper, in README order, each as its path of
+    /// indices (see [`SectionPath`]). The catalog computes this once per record.
+    pub fn section_paths(&self, paper: &Paper) -> Vec<SectionPath> {
+        fn walk(
+            section: &Section,
+            paper: &Paper,
+            path: &mut SectionPath,
+            out: &mut Vec<SectionPath>,
+        ) {
+            if !section.selects(paper) {
+                return;
+            }
+            if section.sections.is_empty() {
+                out.push(path.clone());
+                return;
+            }
+            for (i, child) in section.sections.iter().enumerate() {
+                path.push(i);
+                walk(child, paper, path, out);
+                path.pop();
+            }
         }
-        found
+        let mut out = Vec::new();
+        for (i, section) in self.sections.iter().enumerate() {
+            walk(section, paper, &mut vec![i], &mut out);
+        }
+        out
+    }
+
+    /// The section at a path, with the headings from the top down to it.
+    pub fn section_at(&self, path: &[usize]) -> Option<(&Section, Vec<&str>)> {
+        let (&first, rest) = path.split_first()?;
+        let mut section = self.sections.get(first)?;
+        let mut headings = vec![section.heading.as_str()];
+        for &i in rest {
+            section = section.sections.get(i)?;
+            headings.push(section.heading.as_str());
+        }
+        Some((section, headings))
     }
 }
 
-fn collect<'s>(
-    section: &'s Section,
-    paper: &Paper,
-    path: &mut Vec<&'s str>,
-    found: &mut Vec<Vec<&'s str>>,
-) {
-    if !section.selects(paper) {
-        return;
-    }
-    path.push(&section.heading);
-    if section.sections.is_empty() {
-        found.push(path.clone());
-    } else {
-        for child in &section.sections {
-            collect(child, paper, path, found);
-        }
-    }
-    path.pop();
-}
+/// The path of a section: the index of the top-level section, then of each child down to the
+/// innermost one.
+pub type SectionPath = Vec<usize>;
 
 fn check_headings(sections: &[Section]) -> Result<(), String> {
     let mut seen: Vec<&str> = Vec::new();

@@ -6,11 +6,11 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::catalog::Record;
 use crate::date::PartialDate;
-use crate::db::Entry;
 use crate::ident::Tag;
-use crate::paper::{Kind, Paper, Stage};
-use crate::venue::Registry;
+use crate::paper::{Kind, Stage};
+use crate::venue::{Placed, Registry, VenueType};
 
 /// A year or a range of years: `2025`, `2024..2025`, `2024..`, `..2025`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -86,33 +86,101 @@ impl fmt::Display for YearRange {
     }
 }
 
-/// A venue filter: a series, and optionally a year.
+/// Which tracks of a venue a filter takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrackFilter {
+    /// The main proceedings only (orals and spotlights included): what `ICLR 2025` means.
+    Main,
+    /// Papers whose qualifier starts with these words, ignoring case: `Workshop`,
+    /// `Workshop SafeGenAI`, `Oral`, `Findings`.
+    Qualifier(Vec<String>),
+    /// Every track: `ICLR 2025 *`.
+    Any,
+}
+
+/// A venue filter: a series, optionally a year, and which of its tracks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VenueFilter {
-    /// The registry's name of the series.
-    pub series: String,
+    /// The series, by its index in the registry the filter was parsed against.
+    pub series: usize,
     /// The year, when the filter names one.
     pub year: Option<i16>,
+    /// Which tracks.
+    pub track: TrackFilter,
 }
 
 impl VenueFilter {
-    /// Resolves `ICLR` or `ICLR 2025` (any spelling the registry knows) against the registry.
+    /// Reads `SERIES [YEAR] [QUALIFIER | *]` (any spelling the registry knows): `ICLR`,
+    /// `ICLR 2025`, `NeurIPS 2024 Workshop`, `ICLR 2026 Oral`, `ICLR 2025 *`.
     pub fn parse(s: &str, registry: &Registry) -> Result<Self, String> {
-        match registry.resolve(s) {
-            Some(r) if r.qualifier.is_none() => Ok(Self {
-                series: r.series.name.clone(),
-                year: r.year,
-            }),
-            _ => {
-                let names: Vec<String> = registry
-                    .series()
-                    .iter()
-                    .map(|s| format!("`{}`", s.name))
+        let Some((series, rest)) = registry.split_series(s) else {
+            let names: Vec<String> = registry
+                .series()
+                .iter()
+                .filter(|s| s.type_ != VenueType::PreprintServer)
+                .map(|s| format!("`{}`", s.name))
+                .collect();
+            return Err(format!(
+                "`{s}` does not start with a venue series: expected one of {}, optionally \
+                 followed by a year and a track (`ICLR 2025`, `NeurIPS 2024 Workshop`)",
+                names.join(", ")
+            ));
+        };
+        if series.type_ == VenueType::PreprintServer {
+            return Err(format!(
+                "`{s}` is a preprint server, not a venue: preprints have no venue, so use \
+                 `--preprint` to select them"
+            ));
+        }
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let (year, qualifier) = if digits == 0 {
+            (None, rest)
+        } else {
+            let year = rest[..digits]
+                .parse::<i16>()
+                .ok()
+                .filter(|_| digits == 4)
+                .ok_or_else(|| format!("`{s}`: the year must have four digits"))?;
+            let after = &rest[digits..];
+            if !(after.is_empty() || after.starts_with(char::is_whitespace)) {
+                return Err(format!("`{s}`: expected a space after the year"));
+            }
+            (Some(year), after.trim())
+        };
+        let track = match qualifier {
+            "" => TrackFilter::Main,
+            "*" => TrackFilter::Any,
+            q => TrackFilter::Qualifier(q.split_whitespace().map(str::to_lowercase).collect()),
+        };
+        let series = registry
+            .series()
+            .iter()
+            .position(|s| s.name == series.name)
+            .ok_or_else(|| format!("`{s}`: the series is not in the registry"))?;
+        Ok(Self {
+            series,
+            year,
+            track,
+        })
+    }
+
+    /// Whether a venue placed in the same registry passes the filter.
+    pub fn matches(&self, venue: &Placed) -> bool {
+        if venue.series != self.series || self.year.is_some_and(|y| venue.year != Some(y)) {
+            return false;
+        }
+        match &self.track {
+            TrackFilter::Main => venue.track.is_main(),
+            TrackFilter::Any => true,
+            TrackFilter::Qualifier(words) => {
+                let have: Vec<String> = venue
+                    .qualifier
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(str::to_lowercase)
                     .collect();
-                Err(format!(
-                    "`{s}` is not a venue series, optionally with a year: expected one of {}",
-                    names.join(", ")
-                ))
+                have.len() >= words.len() && have.iter().zip(words).all(|(h, w)| h == w)
             }
         }
     }
@@ -146,8 +214,9 @@ pub struct Query {
 }
 
 impl Query {
-    /// Whether the paper passes every filter.
-    pub fn matches(&self, id: &str, p: &Paper, registry: &Registry) -> bool {
+    /// Whether the record passes every filter.
+    pub fn matches(&self, r: &Record<'_>) -> bool {
+        let p = &r.paper;
         if !self.kinds.is_empty() && !self.kinds.contains(&p.kind) {
             return false;
         }
@@ -166,12 +235,10 @@ impl Query {
             return false;
         }
         if let Some(filter) = &self.venue {
-            let Some(resolved) = p.venue.as_deref().and_then(|v| registry.resolve(v)) else {
+            let Some(venue) = r.venue else {
                 return false;
             };
-            if resolved.series.name != filter.series
-                || filter.year.is_some_and(|y| resolved.year != Some(y))
-            {
+            if !filter.matches(venue) {
                 return false;
             }
         }
@@ -197,7 +264,7 @@ impl Query {
                 return false;
             }
         }
-        self.ids.is_empty() || self.ids.iter().any(|i| i == id)
+        self.ids.is_empty() || self.ids.iter().any(|i| i == r.id.as_str())
     }
 }
 
@@ -213,25 +280,21 @@ closed_enum!(
     }
 );
 
-/// Sorts entries by the key; ties fall back to date, title and id so the order is total.
-pub fn sort(entries: &mut [&Entry], key: SortKey, reverse: bool) {
-    // Keys are computed once per entry, not once per comparison.
-    entries.sort_by_cached_key(|e| {
-        let p = &e.paper;
-        let title = p.title.to_lowercase();
-        let primary = match key {
-            SortKey::Date => String::new(),
-            SortKey::Title => title.clone(),
-            // Preprints (no venue) after every venue.
-            SortKey::Venue => p
-                .venue
-                .as_ref()
-                .map_or_else(|| "\u{10FFFF}".to_owned(), Clone::clone),
-        };
-        (primary, p.date, title, e.id.clone())
-    });
+/// Sorts records by the key. The records come in the catalog's order (date, title, id), and the
+/// sort is stable, so ties keep that order and the result is total.
+pub fn sort(records: &mut [Record<'_>], key: SortKey, reverse: bool) {
+    match key {
+        SortKey::Date => {}
+        // Keys are computed once per record, not once per comparison.
+        SortKey::Title => records.sort_by_cached_key(|r| r.paper.title.to_lowercase()),
+        // Preprints (no venue) after every venue.
+        SortKey::Venue => records.sort_by_cached_key(|r| {
+            r.venue
+                .map_or_else(|| "\u{10FFFF}".to_owned(), |v| v.canonical.clone())
+        }),
+    }
     if reverse {
-        entries.reverse();
+        records.reverse();
     }
 }
 

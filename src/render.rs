@@ -13,9 +13,10 @@ use std::sync::Arc;
 use minijinja::value::Kwargs;
 use minijinja::{Environment, UndefinedBehavior};
 
-use crate::db::{Db, Entry};
+use crate::catalog::{Catalog, Record, SectionPath};
 use crate::list::Section;
 use crate::paper::{Kind, Paper, Stage};
+use crate::query::{Query, VenueFilter};
 
 /// How to render.
 #[derive(Clone, Copy, Debug, Default)]
@@ -25,15 +26,14 @@ pub struct Options {
 }
 
 /// Renders the README from the database and the template text.
-pub fn render(db: &Db, template: &str, options: Options) -> anyhow::Result<String> {
-    let tree = place(db, options);
+pub fn render(catalog: &Arc<Catalog>, template: &str, options: Options) -> anyhow::Result<String> {
+    let tree = place(catalog, options);
     let mut anchors = Anchors::default();
     let mut toc = String::new();
     let mut sections = String::new();
     for node in &tree {
         write_node(node, 2, 0, &mut anchors, &mut toc, &mut sections);
     }
-    let papers: Arc<Vec<Paper>> = Arc::new(db.entries.iter().map(|e| e.paper.clone()).collect());
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_syntax(
@@ -42,20 +42,24 @@ pub fn render(db: &Db, template: &str, options: Options) -> anyhow::Result<Strin
             .build()
             .map_err(|e| anyhow::anyhow!("template syntax settings: {e}"))?,
     );
+    // `count(...)` goes through the same query language as `hftlist query`, so the README's
+    // figures and the command agree by construction. minijinja functions own what they use,
+    // hence the shared catalog.
+    let shared = Arc::clone(catalog);
     env.add_function(
         "count",
         move |kwargs: Kwargs| -> Result<usize, minijinja::Error> {
-            let filter = CountFilter::from_kwargs(&kwargs)?;
+            let query = count_query(&kwargs, shared.registry())?;
             kwargs.assert_all_used()?;
-            Ok(papers.iter().filter(|p| filter.matches(p)).count())
+            Ok(shared.count(&query))
         },
     );
     let out = env
         .render_str(
             template,
             minijinja::context! {
-                title => escape_text(&db.list.title),
-                total => db.entries.len(),
+                title => escape_text(&catalog.list().title),
+                total => catalog.len(),
                 toc => toc.trim_end(),
                 sections => sections.trim_end(),
             },
@@ -67,55 +71,50 @@ pub fn render(db: &Db, template: &str, options: Options) -> anyhow::Result<Strin
 /// A section with the papers it holds directly and its rendered subsections.
 struct Node<'a> {
     section: &'a Section,
-    entries: Vec<&'a Entry>,
+    records: Vec<Record<'a>>,
     children: Vec<Node<'a>>,
     count: usize,
 }
 
-/// Puts every entry under its innermost section, sorted; drops empty sections.
-fn place(db: &Db, options: Options) -> Vec<Node<'_>> {
-    let mut by_path: HashMap<Vec<&str>, Vec<&Entry>> = HashMap::new();
-    for entry in &db.entries {
-        for path in db.list.sections_for(&entry.paper) {
-            by_path.entry(path).or_default().push(entry);
+/// Puts every record under its innermost section, in the catalog's order; drops empty sections.
+fn place(catalog: &Catalog, options: Options) -> Vec<Node<'_>> {
+    let mut by_path: HashMap<&SectionPath, Vec<Record<'_>>> = HashMap::new();
+    for record in catalog.ordered() {
+        for path in record.sections {
+            by_path.entry(path).or_default().push(record);
         }
     }
     fn build<'a>(
         section: &'a Section,
-        path: &mut Vec<&'a str>,
-        by_path: &mut HashMap<Vec<&'a str>, Vec<&'a Entry>>,
+        path: &mut SectionPath,
+        by_path: &mut HashMap<&SectionPath, Vec<Record<'a>>>,
         options: Options,
     ) -> Option<Node<'a>> {
-        path.push(&section.heading);
-        let mut entries = by_path.remove(path.as_slice()).unwrap_or_default();
-        entries.sort_by_cached_key(|e| sort_key(&e.paper));
+        let mut records = by_path.remove(path).unwrap_or_default();
         if options.newest_first {
-            entries.reverse();
+            records.reverse();
         }
-        let children: Vec<Node<'a>> = section
-            .sections
-            .iter()
-            .filter_map(|child| build(child, path, by_path, options))
-            .collect();
-        path.pop();
-        let count = entries.len() + children.iter().map(|c| c.count).sum::<usize>();
+        let mut children = Vec::new();
+        for (i, child) in section.sections.iter().enumerate() {
+            path.push(i);
+            children.extend(build(child, path, by_path, options));
+            path.pop();
+        }
+        let count = records.len() + children.iter().map(|c| c.count).sum::<usize>();
         (count > 0).then_some(Node {
             section,
-            entries,
+            records,
             children,
             count,
         })
     }
-    db.list
+    catalog
+        .list()
         .sections
         .iter()
-        .filter_map(|s| build(s, &mut Vec::new(), &mut by_path, options))
+        .enumerate()
+        .filter_map(|(i, s)| build(s, &mut vec![i], &mut by_path, options))
         .collect()
-}
-
-/// Date, then title ignoring case, then title, so the order never depends on file order.
-fn sort_key(p: &Paper) -> (crate::date::PartialDate, String, String) {
-    (p.date, p.title.to_lowercase(), p.title.clone())
 }
 
 fn write_node(
@@ -130,11 +129,11 @@ fn write_node(
     let anchor = anchors.next(&heading);
     let _ = writeln!(toc, "{}- [{heading}](#{anchor})", "  ".repeat(depth));
     let _ = writeln!(out, "{} {heading}\n", "#".repeat(level.min(6)));
-    for entry in &node.entries {
-        out.push_str(&entry_line(&entry.paper));
+    for record in &node.records {
+        out.push_str(&entry_line(&record.paper));
         out.push('\n');
     }
-    if !node.entries.is_empty() {
+    if !node.records.is_empty() {
         out.push('\n');
     }
     for child in &node.children {
@@ -254,60 +253,48 @@ impl Anchors {
     }
 }
 
-/// The filter behind the template's `count(...)`.
-struct CountFilter {
-    kind: Option<Kind>,
-    stage: Option<Stage>,
-    venue: Option<String>,
-    year: Option<i16>,
-    tag: Option<String>,
-    published: Option<bool>,
-}
-
-impl CountFilter {
-    fn from_kwargs(kwargs: &Kwargs) -> Result<Self, minijinja::Error> {
-        let bad = |e: String| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e);
-        let kind = kwargs
-            .get::<Option<&str>>("kind")?
-            .map(str::parse::<Kind>)
-            .transpose()
-            .map_err(bad)?;
-        let stage = kwargs
-            .get::<Option<&str>>("stage")?
-            .map(str::parse::<Stage>)
-            .transpose()
-            .map_err(bad)?;
-        Ok(Self {
-            kind,
-            stage,
-            venue: kwargs.get::<Option<String>>("venue")?,
-            year: kwargs.get::<Option<i16>>("year")?,
-            tag: kwargs.get::<Option<String>>("tag")?,
-            published: kwargs.get::<Option<bool>>("published")?,
-        })
-    }
-
-    /// `venue="ICLR 2025"` counts `ICLR 2025` and its tracks (`ICLR 2025 Oral`), not its
-    /// workshops (`ICLR 2025 Workshop ...`).
-    fn matches(&self, p: &Paper) -> bool {
-        if let Some(venue) = &self.venue {
-            let Some(have) = &p.venue else { return false };
-            let rest = match have.strip_prefix(venue.as_str()) {
-                Some(rest) => rest,
-                None => return false,
-            };
-            if !(rest.is_empty()
-                || rest.starts_with(' ') && !rest.trim_start().starts_with("Workshop"))
-            {
-                return false;
-            }
-        }
-        self.kind.is_none_or(|k| k == p.kind)
-            && self.stage.is_none_or(|s| Some(s) == p.stage)
-            && self.year.is_none_or(|y| y == p.date.year())
-            && self.tag.as_ref().is_none_or(|t| p.has_tag(t))
-            && self.published.is_none_or(|want| want == p.venue.is_some())
-    }
+/// The query behind the template's `count(...)`: the keywords `kind`, `stage`, `venue` (as
+/// `--venue`: `venue="ICLR 2025"` is its main proceedings), `year`, `tag` and `published`.
+fn count_query(
+    kwargs: &Kwargs,
+    registry: &crate::venue::Registry,
+) -> Result<Query, minijinja::Error> {
+    let bad = |e: String| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e);
+    let kinds = kwargs
+        .get::<Option<&str>>("kind")?
+        .map(str::parse::<Kind>)
+        .transpose()
+        .map_err(bad)?;
+    let stages = kwargs
+        .get::<Option<&str>>("stage")?
+        .map(str::parse::<Stage>)
+        .transpose()
+        .map_err(bad)?;
+    let venue = kwargs
+        .get::<Option<&str>>("venue")?
+        .map(|v| VenueFilter::parse(v, registry))
+        .transpose()
+        .map_err(bad)?;
+    let tags = kwargs
+        .get::<Option<&str>>("tag")?
+        .map(str::parse::<crate::ident::Tag>)
+        .transpose()
+        .map_err(|e| bad(e.to_string()))?;
+    let years = kwargs
+        .get::<Option<i16>>("year")?
+        .map(|y| crate::query::YearRange {
+            from: Some(y),
+            to: Some(y),
+        });
+    Ok(Query {
+        kinds: kinds.into_iter().collect(),
+        stages: stages.into_iter().collect(),
+        tags: tags.into_iter().collect(),
+        years,
+        venue,
+        published: kwargs.get::<Option<bool>>("published")?,
+        ..Query::default()
+    })
 }
 
 #[cfg(test)]

@@ -6,9 +6,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::db::Entry;
+use crate::catalog::{Catalog, Record};
 use crate::paper::Kind;
-use crate::venue::Registry;
 
 /// The figures.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -30,13 +29,13 @@ pub struct Stats {
 }
 
 /// Computes the figures for the papers.
-pub fn compute(entries: &[&Entry], registry: &Registry) -> Stats {
+pub fn compute(catalog: &Catalog, records: &[Record<'_>]) -> Stats {
     let mut s = Stats {
-        total: entries.len(),
+        total: records.len(),
         ..Stats::default()
     };
-    for e in entries {
-        let p = &e.paper;
+    for r in records {
+        let p = &r.paper;
         let year = s
             .by_year
             .entry(p.date.year())
@@ -44,11 +43,8 @@ pub fn compute(entries: &[&Entry], registry: &Registry) -> Stats {
         *year.entry(p.kind.name().to_owned()).or_default() += 1;
         *s.by_kind.entry(p.kind.name().to_owned()).or_default() += 1;
         if let Some(venue) = &p.venue {
-            let key = match registry.resolve(venue) {
-                Some(r) => match r.year {
-                    Some(y) => format!("{} {y}", r.series.name),
-                    None => r.series.name.clone(),
-                },
+            let key = match r.venue {
+                Some(placed) => catalog.venue_group(placed),
                 None => venue.clone(),
             };
             *s.by_venue.entry(key).or_default() += 1;

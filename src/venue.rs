@@ -43,6 +43,61 @@ pub struct Registry {
     series: Vec<Series>,
 }
 
+/// What part of a venue a paper appeared in, read from the qualifier's first word. Only
+/// [`Track::Main`] and [`Track::Presentation`] are the venue's main proceedings: they are what
+/// `--venue "ICLR 2025"` and the README's per-venue counts mean.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Track {
+    /// No qualifier: the main conference or the journal itself.
+    Main,
+    /// A main-conference paper with its presentation form: `Oral`, `Spotlight`, `Poster`,
+    /// `Highlight`.
+    Presentation,
+    /// A companion volume such as ACL's `Findings`.
+    Findings,
+    /// A workshop held at the venue: `Workshop SafeGenAI`.
+    Workshop,
+    /// Any other track or special session: `AIA`, `Short Paper`, `Datasets and Benchmarks`.
+    Other,
+}
+
+impl Track {
+    /// The track a qualifier names (`None`: no qualifier).
+    pub fn of(qualifier: Option<&str>) -> Self {
+        let Some(first) = qualifier.and_then(|q| q.split_whitespace().next()) else {
+            return Self::Main;
+        };
+        let first = first.to_ascii_lowercase();
+        match first.as_str() {
+            "oral" | "spotlight" | "poster" | "highlight" => Self::Presentation,
+            "findings" => Self::Findings,
+            "workshop" | "workshops" => Self::Workshop,
+            _ => Self::Other,
+        }
+    }
+
+    /// Whether papers of this track are in the venue's main proceedings.
+    pub fn is_main(self) -> bool {
+        matches!(self, Self::Main | Self::Presentation)
+    }
+}
+
+/// A record's venue placed in the registry, owned so that the catalog can keep it beside the
+/// record: the series by its index in the registry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placed {
+    /// Index of the series in [`Registry::series`].
+    pub series: usize,
+    /// The year, when given.
+    pub year: Option<i16>,
+    /// Whatever follows the year, whitespace folded.
+    pub qualifier: Option<String>,
+    /// The track the qualifier names.
+    pub track: Track,
+    /// The canonical spelling: `{series} {year} {qualifier}`.
+    pub canonical: String,
+}
+
 /// A venue placed in the registry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resolved<'r> {
@@ -98,6 +153,31 @@ impl Registry {
     /// Every series, in registry order.
     pub fn series(&self) -> &[Series] {
         &self.series
+    }
+
+    /// The series at an index of [`Registry::series`] (from a [`Placed`] venue).
+    pub fn get(&self, index: usize) -> Option<&Series> {
+        self.series.get(index)
+    }
+
+    /// Places a written venue, keeping the series as an index: what the catalog stores.
+    pub fn place(&self, written: &str) -> Option<Placed> {
+        let r = self.resolve(written)?;
+        let series = self.series.iter().position(|s| s.name == r.series.name)?;
+        Some(Placed {
+            series,
+            year: r.year,
+            track: Track::of(r.qualifier.as_deref()),
+            qualifier: r.qualifier,
+            canonical: r.canonical,
+        })
+    }
+
+    /// Splits `written` into the series it starts with and the rest (trimmed), matching the
+    /// longest name or alias, ignoring case.
+    pub fn split_series<'w>(&self, written: &'w str) -> Option<(&Series, &'w str)> {
+        self.match_series(written.trim())
+            .map(|(series, rest)| (series, rest.trim()))
     }
 
     /// Places a written venue in the registry, or returns `None` when it cannot be placed.
@@ -220,6 +300,25 @@ mod tests {
             );
         }
         assert_eq!(r.resolve("ICLR 2026 Oral").unwrap().year, Some(2026));
+    }
+
+    #[test]
+    fn qualifiers_name_tracks() {
+        for (q, track) in [
+            (None, Track::Main),
+            (Some("Oral"), Track::Presentation),
+            (Some("spotlight"), Track::Presentation),
+            (Some("Findings"), Track::Findings),
+            (Some("Workshop SafeGenAI"), Track::Workshop),
+            (Some("AIA"), Track::Other),
+            (Some("Short Paper"), Track::Other),
+        ] {
+            assert_eq!(Track::of(q), track, "{q:?}");
+        }
+        let placed = registry().place("iclr 2026 Oral").unwrap();
+        assert_eq!(placed.canonical, "ICLR 2026 Oral");
+        assert_eq!(placed.track, Track::Presentation);
+        assert_eq!(registry().get(placed.series).unwrap().name, "ICLR");
     }
 
     #[test]

@@ -5,8 +5,9 @@ use std::path::Path;
 
 #[test]
 fn bundled_papers_validate_without_errors() {
-    let db = hftlist::db::Db::load(Path::new("papers")).unwrap();
-    let diagnostics = hftlist::lint::check(&db, hftlist::lint::today());
+    let catalog = hftlist::catalog::Catalog::load(Path::new("papers")).unwrap();
+    let diagnostics = hftlist::lint::check(&catalog, hftlist::lint::today());
+    let db = catalog.db();
     let errors: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.severity == hftlist::diag::Severity::Error)

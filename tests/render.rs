@@ -287,11 +287,14 @@ fn a_template_error_is_reported() {
 /// matches the headings; and the file is current.
 #[test]
 fn the_readme_holds_every_paper_once_and_is_current() {
-    let db = hftlist::db::Db::load(std::path::Path::new("papers")).unwrap();
+    let catalog = std::sync::Arc::new(
+        hftlist::catalog::Catalog::load(std::path::Path::new("papers")).unwrap(),
+    );
+    let db = catalog.db();
     let readme = std::fs::read_to_string("README.md").unwrap();
     let template = std::fs::read_to_string("papers/README.template.md").unwrap();
     let rendered =
-        hftlist::render::render(&db, &template, hftlist::render::Options::default()).unwrap();
+        hftlist::render::render(&catalog, &template, hftlist::render::Options::default()).unwrap();
     assert!(
         readme == rendered,
         "README.md is stale: run `cargo run -- render -o README.md`"
@@ -316,8 +319,8 @@ fn the_readme_holds_every_paper_once_and_is_current() {
         "one TOC line per section heading"
     );
 
-    for entry in &db.entries {
-        let p = &entry.paper;
+    for record in catalog.records() {
+        let p = &record.paper;
         let matches: Vec<&Item> = items.iter().filter(|i| i.title == p.title).collect();
         assert_eq!(
             matches.len(),
@@ -327,8 +330,8 @@ fn the_readme_holds_every_paper_once_and_is_current() {
             matches.len()
         );
         let item = matches[0];
-        let path = db.list.sections_for(p);
-        let leaf = path[0].last().unwrap();
+        let (_, path) = db.list.section_at(&record.sections[0]).unwrap();
+        let leaf = path.last().unwrap();
         assert!(
             item.heading.starts_with(&format!("{leaf} (")),
             "`{}` is under `{}`, not `{leaf}`",
@@ -354,12 +357,63 @@ fn the_readme_holds_every_paper_once_and_is_current() {
 /// The chart the README shows is the one the data draws.
 #[test]
 fn the_chart_is_current() {
-    let db = hftlist::db::Db::load(std::path::Path::new("papers")).unwrap();
-    let entries: Vec<&hftlist::db::Entry> = db.entries.iter().collect();
-    let chart = hftlist::stats::svg(&hftlist::stats::compute(&entries, &db.list.registry));
+    let catalog = hftlist::catalog::Catalog::load(std::path::Path::new("papers")).unwrap();
+    let records: Vec<_> = catalog.records().collect();
+    let chart = hftlist::stats::svg(&hftlist::stats::compute(&catalog, &records));
     let on_disk = std::fs::read_to_string("docs/papers-per-year.svg").unwrap();
     assert!(
         chart == on_disk,
         "docs/papers-per-year.svg is stale: run `cargo run -- stats --svg docs/papers-per-year.svg`"
+    );
+}
+
+/// Every "N papers at VENUE" figure of the README agrees with `query --venue VENUE` and with
+/// `stats`: the three count through the catalog's one filter language.
+#[test]
+fn readme_venue_figures_agree_with_query_and_stats() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let stats = assert_cmd::Command::cargo_bin("hftlist")
+        .unwrap()
+        .args(["--db", "papers", "stats", "--format", "json"])
+        .output()
+        .unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let mut checked = 0;
+    for line in readme.lines().filter(|l| l.starts_with("- ")) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for (i, w) in words.iter().enumerate() {
+            // `N papers at SERIES YEAR` or `N at SERIES YEAR`.
+            if *w != "at" || i + 2 >= words.len() {
+                continue;
+            }
+            let n = words[..i]
+                .iter()
+                .rev()
+                .find_map(|w| w.parse::<usize>().ok());
+            let (series, year) = (words[i + 1], words[i + 2].trim_end_matches('.'));
+            let (Some(n), Ok(_)) = (n, year.parse::<u16>()) else {
+                continue;
+            };
+            let venue = format!("{series} {year}");
+            let out = assert_cmd::Command::cargo_bin("hftlist")
+                .unwrap()
+                .args([
+                    "--db", "papers", "query", "--format", "ids", "--venue", &venue,
+                ])
+                .output()
+                .unwrap();
+            let query = String::from_utf8(out.stdout).unwrap().lines().count();
+            assert_eq!(n, query, "README says {n} at {venue}; query says {query}");
+            let in_stats = stats["by_venue"][&venue].as_u64().unwrap_or(0) as usize;
+            assert_eq!(
+                n, in_stats,
+                "README says {n} at {venue}; stats says {in_stats}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 3,
+        "the README states venue figures ({checked} found)"
     );
 }

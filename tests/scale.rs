@@ -34,7 +34,10 @@ fn the_detector_finds_exactly_the_planted_near_duplicates() {
         entries,
         diagnostics: Vec::new(),
     };
-    let diagnostics = hftlist::lint::check(&db, jiff::civil::date(2030, 1, 1));
+    let diagnostics = hftlist::lint::check(
+        &hftlist::catalog::Catalog::new(db),
+        jiff::civil::date(2030, 1, 1),
+    );
     let errors: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.severity == hftlist::diag::Severity::Error)

@@ -71,12 +71,8 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
                 }
                 if args.dry_run {
                     let text = db::to_yaml(&paper)?;
-                    writeln!(
-                        stdout,
-                        "# {}\n{text}",
-                        dir.join(format!("{id}.yaml")).display()
-                    )
-                    .context("cannot write to stdout")?;
+                    writeln!(stdout, "# {}\n{text}", db::record_path(dir, &id).display())
+                        .context("cannot write to stdout")?;
                 } else {
                     let path = db::create_record(dir, &id, &paper)?;
                     eprintln!("{source}:{}: wrote {}", item.line, path.display());

@@ -4,9 +4,10 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
+use super::Filters;
+use crate::catalog::Catalog;
 use crate::cite;
-use crate::cli::Filters;
-use crate::db::Db;
+use crate::db::Entry;
 use crate::exit;
 use crate::output;
 use crate::query::{self, SortKey};
@@ -69,8 +70,8 @@ fn table_width() -> Option<usize> {
 
 /// Runs `query`: exit 0 when papers matched, 1 when none did (like grep).
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
-    let db = Db::load(dir)?;
-    let mut found = super::select(&db, &args.filters)?;
+    let catalog = Catalog::load(dir)?;
+    let mut found = super::select(&catalog, &args.filters)?;
     query::sort(&mut found, args.sort, args.reverse);
     if let Some(n) = args.limit {
         found.truncate(n);
@@ -79,13 +80,14 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
+    let found: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     let text = match args.format {
         Format::Table => output::table(&found, table_width()),
         Format::Markdown => output::markdown(&found),
         Format::Json => output::json(&found)?,
         Format::Yaml => output::yaml(&found)?,
         Format::Csv => output::csv(&found),
-        Format::Bibtex => cite::bibtex(&found, &db.list.registry),
+        Format::Bibtex => cite::bibtex(&found, catalog.registry()),
         Format::Ids => output::ids(&found),
     };
     super::emit(None, &text)?;

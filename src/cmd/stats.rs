@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::cli::Filters;
-use crate::db::Db;
+use super::Filters;
+use crate::catalog::Catalog;
 use crate::exit;
 use crate::stats;
 
@@ -42,9 +42,9 @@ pub struct Args {
 
 /// Runs `stats`.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
-    let db = Db::load(dir)?;
-    let found = super::select(&db, &args.filters)?;
-    let figures = stats::compute(&found, &db.list.registry);
+    let catalog = Catalog::load(dir)?;
+    let found = super::select(&catalog, &args.filters)?;
+    let figures = stats::compute(&catalog, &found);
     if let Some(path) = &args.svg {
         let chart = stats::svg(&figures);
         if args.check {
