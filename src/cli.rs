@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::cmd::{add, export, import, query, render, stats, validate};
+use crate::cmd::{add, export, fmt, import, query, render, stats, validate};
 
 /// Keep the harmful fine-tuning bibliography: validate the paper records, query them, and
 /// generate the awesome list from them.
@@ -40,6 +40,8 @@ pub enum Command {
     Query(query::Args),
     /// Export the papers as BibTeX, CSL-JSON, JSON or CSV.
     Export(export::Args),
+    /// Rewrite records in canonical form (`--check`: only list those that are not).
+    Fmt(fmt::Args),
     /// Generate the awesome-list README from the papers and `README.template.md`.
     Render(render::Args),
     /// Count the papers by year, kind and venue; draw papers per year as SVG.

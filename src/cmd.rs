@@ -3,6 +3,7 @@
 
 pub mod add;
 pub mod export;
+pub mod fmt;
 pub mod import;
 pub mod query;
 pub mod render;

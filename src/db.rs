@@ -561,8 +561,12 @@ pub fn to_yaml_value<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
     serde_saphyr::to_string(value).context("cannot write YAML")
 }
 
-/// The canonical text of a record: fields in `Field` order, absent ones left out. Loading this
-/// text and saving again gives the same bytes.
+/// The canonical text of a record: fields in `Field` order, absent ones left out, every value on
+/// one line (no folded `>-` blocks, so `grep` finds a whole title). Loading this text and saving
+/// again gives the same bytes.
 pub fn to_yaml(paper: &Paper) -> anyhow::Result<String> {
-    serde_saphyr::to_string(paper).context("cannot write the record as YAML")
+    let options = serde_saphyr::ser_options! {
+        prefer_block_scalars: false,
+    };
+    serde_saphyr::to_string_with_options(paper, options).context("cannot write the record as YAML")
 }

@@ -52,6 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => cmd::validate::run(&cli.db, &args),
         Command::Add(args) => cmd::add::run(&cli.db, &args),
         Command::Export(args) => cmd::export::run(&cli.db, &args),
+        Command::Fmt(args) => cmd::fmt::run(&cli.db, &args),
         Command::Import(args) => cmd::import::run(&cli.db, &args),
         Command::Query(args) => cmd::query::run(&cli.db, &args),
         Command::Render(args) => cmd::render::run(&cli.db, &args),
