@@ -187,8 +187,10 @@ fn check_date_against_arxiv(entry: &Entry, id: &ArxivId, out: &mut Vec<Diagnosti
     } else {
         0
     };
-    let earlier_on_openreview = p.openreview.is_some() && last < arxiv_month;
-    if distance > 1 && !earlier_on_openreview {
+    // A paper on OpenReview, or published with a DOI, before it reached arXiv keeps the earlier
+    // date: that was its first public appearance.
+    let earlier_elsewhere = (p.openreview.is_some() || p.doi.is_some()) && last < arxiv_month;
+    if distance > 1 && !earlier_elsewhere {
         report(
             out,
             entry,
@@ -403,6 +405,10 @@ mod tests {
         assert!(
             mismatch("2024-06", "openreview: tTPHgb0EtV\n"),
             "later than arXiv is still wrong"
+        );
+        assert!(
+            !mismatch("2023-10", "doi: 10.18653/v1/2025.acl-long.1479\n"),
+            "published first"
         );
     }
 
