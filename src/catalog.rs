@@ -274,6 +274,25 @@ impl Catalog {
         all.get(venue.series).unwrap_or(&all[0])
     }
 
+    /// The papers per venue and year in the main proceedings (`ICLR 2026`: 10), newest year
+    /// first, then by count and name: what the README's figures list. Each name is a `--venue`
+    /// value that selects exactly that many papers.
+    pub fn venue_counts(&self) -> Vec<(String, usize)> {
+        let mut counts: HashMap<(i16, String), usize> = HashMap::new();
+        for r in self.records() {
+            if let Some(v) = r.venue
+                && let Some(year) = v.year
+                && v.track.is_main()
+                && self.series(v).type_ != crate::venue::VenueType::PreprintServer
+            {
+                *counts.entry((year, self.venue_group(v))).or_default() += 1;
+            }
+        }
+        let mut rows: Vec<((i16, String), usize)> = counts.into_iter().collect();
+        rows.sort_by(|((ya, na), ca), ((yb, nb), cb)| yb.cmp(ya).then(cb.cmp(ca)).then(na.cmp(nb)));
+        rows.into_iter().map(|((_, name), n)| (name, n)).collect()
+    }
+
     /// The venue group a paper is counted under in `stats`: the series and year for the main
     /// proceedings (`NeurIPS 2024`, its orals included), with the track for the rest
     /// (`NeurIPS 2024 Workshop`, `ACL 2024 Findings`, `AAAI 2025 AIA`). Each group is also a

@@ -54,12 +54,61 @@ pub fn render(catalog: &Arc<Catalog>, template: &str, options: Options) -> anyho
             Ok(shared.count(&query))
         },
     );
+    // `section("Attacks")`: the papers the README lists under that heading (its subsections
+    // included), so the prose and the contents state the same figure.
+    let mut in_section: HashMap<String, usize> = HashMap::new();
+    fn tally(node: &Node<'_>, out: &mut HashMap<String, usize>) {
+        out.insert(node.section.heading.clone(), node.count);
+        for child in &node.children {
+            tally(child, out);
+        }
+    }
+    for node in &tree {
+        tally(node, &mut in_section);
+    }
+    let headings = all_headings(&catalog.list().sections);
+    env.add_function(
+        "section",
+        move |heading: &str| -> Result<usize, minijinja::Error> {
+            if !headings.iter().any(|h| h == heading) {
+                return Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("no section of list.yaml is headed `{heading}`"),
+                ));
+            }
+            Ok(in_section.get(heading).copied().unwrap_or(0))
+        },
+    );
+    // `venues(min=N)`: the venues (main proceedings, by year) with at least N papers, newest
+    // first: `[{name: "ICLR 2026", count: 10}, ...]`, counted as `--venue NAME` counts.
+    let shared = Arc::clone(catalog);
+    env.add_function(
+        "venues",
+        move |kwargs: Kwargs| -> Result<minijinja::Value, minijinja::Error> {
+            let min = kwargs.get::<Option<usize>>("min")?.unwrap_or(1);
+            kwargs.assert_all_used()?;
+            let rows: Vec<minijinja::Value> = shared
+                .venue_counts()
+                .into_iter()
+                .filter(|(_, n)| *n >= min)
+                .map(|(name, count)| minijinja::context! { name => escape_text(&name), count })
+                .collect();
+            Ok(minijinja::Value::from(rows))
+        },
+    );
+    let newest = catalog
+        .records()
+        .map(|r| r.paper.date)
+        .max()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
     let out = env
         .render_str(
             template,
             minijinja::context! {
                 title => escape_text(&catalog.list().title),
                 total => catalog.len(),
+                newest => newest,
                 toc => toc.trim_end(),
                 sections => sections.trim_end(),
             },
@@ -125,9 +174,16 @@ fn write_node(
     toc: &mut String,
     out: &mut String,
 ) {
-    let heading = format!("{} ({})", escape_text(&node.section.heading), node.count);
+    // Counts go in the contents, not in headings, so a heading's anchor (`#attacks`) does not
+    // change when a paper is added.
+    let heading = escape_text(&node.section.heading);
     let anchor = anchors.next(&heading);
-    let _ = writeln!(toc, "{}- [{heading}](#{anchor})", "  ".repeat(depth));
+    let _ = writeln!(
+        toc,
+        "{}- [{heading}](#{anchor}) ({})",
+        "  ".repeat(depth),
+        node.count
+    );
     let _ = writeln!(out, "{} {heading}\n", "#".repeat(level.min(6)));
     for record in &node.records {
         out.push_str(&entry_line(&record.paper));
@@ -251,6 +307,16 @@ impl Anchors {
         *n += 1;
         anchor
     }
+}
+
+/// Every heading of the sections, nested ones included.
+fn all_headings(sections: &[Section]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in sections {
+        out.push(s.heading.clone());
+        out.extend(all_headings(&s.sections));
+    }
+    out
 }
 
 /// The query behind the template's `count(...)`: the keywords `kind`, `stage`, `venue` (as

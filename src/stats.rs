@@ -26,6 +26,8 @@ pub struct Stats {
     pub published: usize,
     /// Papers without one.
     pub preprints: usize,
+    /// The newest paper's date: the list covers its year only up to that day.
+    pub newest: Option<String>,
 }
 
 /// Computes the figures for the papers.
@@ -34,6 +36,11 @@ pub fn compute(catalog: &Catalog, records: &[Record<'_>]) -> Stats {
         total: records.len(),
         ..Stats::default()
     };
+    s.newest = records
+        .iter()
+        .map(|r| r.paper.date)
+        .max()
+        .map(|d| d.to_string());
     for r in records {
         let p = &r.paper;
         let year = s
@@ -158,7 +165,17 @@ pub fn svg(s: &Stats) -> String {
         );
         tick += step;
     }
+    // The newest paper's year is shown as partial (`2026*`) unless the list reaches its last
+    // day: the bar is not comparable with full years. Derived from the data, not from today's
+    // date, so the chart only changes when the data does.
+    let partial = s
+        .newest
+        .as_deref()
+        .filter(|d| !d.ends_with("-12-31"))
+        .and_then(|d| d.get(..4))
+        .and_then(|y| y.parse::<i16>().ok());
     for (i, (year, counts)) in s.by_year.iter().enumerate() {
+        let mark = if Some(*year) == partial { "*" } else { "" };
         let x = left + slot * i as f64 + (slot - bar) / 2.0;
         let mut y = top + plot_h;
         for (k, kind) in Kind::ALL.iter().enumerate() {
@@ -178,7 +195,7 @@ pub fn svg(s: &Stats) -> String {
         let total: usize = counts.values().sum();
         let _ = writeln!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{year}</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{total}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{year}{mark}</text><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{total}</text>",
             x + bar / 2.0,
             top + plot_h + 18.0,
             x + bar / 2.0,
@@ -193,6 +210,14 @@ pub fn svg(s: &Stats) -> String {
             COLOURS[k],
             x + 16.0,
             kind.name()
+        );
+    }
+    if let (Some(_), Some(newest)) = (partial, &s.newest) {
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">* partial year: papers up to {newest}</text>",
+            width - right,
+            height - 8.0
         );
     }
     out.push_str("</svg>\n");

@@ -125,20 +125,20 @@ fn sections_toc_entries_and_figures() {
     assert_text(
         &run.stdout,
         "# Test List\n\n6 papers, 5 attacks, 1 at ICLR 2025.\n\n## Contents\n\n\
-         - [Attacks (4)](#attacks-4)\n\
-         - [Defenses (1)](#defenses-1)\n  - [Alignment Stage Defenses (1)](#alignment-stage-defenses-1)\n\
-         - [Federated (1)](#federated-1)\n\n\
-         ## Attacks (4)\n\n\
+         - [Attacks](#attacks) (4)\n\
+         - [Defenses](#defenses) (1)\n  - [Alignment Stage Defenses](#alignment-stage-defenses) (1)\n\
+         - [Federated](#federated) (1)\n\n\
+         ## Attacks\n\n\
          - [2023/12/31] **Late** *arXiv* [[paper](https://arxiv.org/abs/2312.00004)]\n\
          - [2024] **Year Only** *arXiv* [[paper](https://arxiv.org/abs/2402.00001)]\n\
          - [2024/01] **Month Only** *arXiv* [[paper](https://arxiv.org/abs/2401.00002)]\n\
          - [2024/01/01] **A Day** *arXiv* [[paper](https://arxiv.org/abs/2401.00003)]\n\n\
-         ## Defenses (1)\n\n\
-         ### Alignment Stage Defenses (1)\n\n\
+         ## Defenses\n\n\
+         ### Alignment Stage Defenses\n\n\
          - [2024/10/05] **A Defense: With Everything** *ICLR 2025* [[paper](https://arxiv.org/abs/2410.00005)] \
          [[OpenReview](https://openreview.net/forum?id=tTPHgb0EtV)] [[DOI](https://doi.org/10.1145/3712003)] \
          [[code](https://github.com/a/b)] [[project](https://example.org/p_%28x%29)] `llm` (for diffusion models)\n\n\
-         ## Federated (1)\n\n\
+         ## Federated\n\n\
          - [2024/11] **Federated** *preprint* [[paper](https://example.org/fed)] `federated`\n",
     );
 }
@@ -312,12 +312,29 @@ fn the_readme_holds_every_paper_once_and_is_current() {
             "TOC link #{link} matches no heading"
         );
     }
-    let section_headings: Vec<&String> = headings.iter().filter(|h| h.ends_with(')')).collect();
-    assert_eq!(
-        toc.len(),
-        section_headings.len(),
-        "one TOC line per section heading"
-    );
+    fn names(sections: &[hftlist::list::Section], out: &mut Vec<String>) {
+        for s in sections {
+            out.push(s.heading.clone());
+            names(&s.sections, out);
+        }
+    }
+    let mut list_headings = Vec::new();
+    names(&db.list.sections, &mut list_headings);
+    let mut seen = HashMap::new();
+    let section_anchors: Vec<String> = headings
+        .iter()
+        .map(|h| (h, github_anchor(h, &mut seen)))
+        .filter(|(h, _)| list_headings.contains(h))
+        .map(|(_, a)| a)
+        .collect();
+    assert!(!section_anchors.is_empty());
+    for anchor in &section_anchors {
+        assert_eq!(
+            toc.iter().filter(|t| *t == anchor).count(),
+            1,
+            "one TOC line for section #{anchor}"
+        );
+    }
 
     for record in catalog.records() {
         let p = &record.paper;
@@ -333,7 +350,7 @@ fn the_readme_holds_every_paper_once_and_is_current() {
         let (_, path) = db.list.section_at(&record.sections[0]).unwrap();
         let leaf = path.last().unwrap();
         assert!(
-            item.heading.starts_with(&format!("{leaf} (")),
+            item.heading == *leaf,
             "`{}` is under `{}`, not `{leaf}`",
             p.title,
             item.heading
