@@ -23,7 +23,6 @@ fn synthetic(n: usize) -> Db {
         })
         .collect();
     Db {
-        dir: "db".into(),
         list: real.list,
         files: entries.len(),
         entries,

@@ -70,8 +70,6 @@ pub struct Entry {
 /// A loaded database.
 #[derive(Debug)]
 pub struct Db {
-    /// The folder.
-    pub dir: PathBuf,
     /// The list settings.
     pub list: List,
     /// The papers that loaded, sorted by file name.
@@ -103,7 +101,6 @@ impl Db {
             .map(|n| (dir.join(&n), n))
             .collect();
         let mut db = Self {
-            dir: dir.to_owned(),
             list,
             entries: Vec::with_capacity(files.len()),
             diagnostics: Vec::new(),

@@ -362,7 +362,6 @@ mod tests {
             })
             .collect::<Vec<_>>();
         Db {
-            dir: ".".into(),
             list,
             files: entries.len(),
             entries,

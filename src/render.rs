@@ -206,26 +206,8 @@ pub fn entry_line(p: &Paper) -> String {
         (None, None) => "preprint".to_owned(),
     };
     let mut line = format!("- [{date}] **{}** *{venue}*", escape_text(&p.title));
-    let mut link = |label: &str, url: &str| {
-        let _ = write!(line, " [[{label}]({})]", encode_url(url));
-    };
-    if let Some(url) = p.arxiv_url() {
-        link("paper", &url);
-    }
-    if let Some(url) = &p.paper {
-        link("paper", url.as_str());
-    }
-    if let Some(url) = p.openreview_url() {
-        link("OpenReview", &url);
-    }
-    if let Some(url) = p.doi_url() {
-        link("DOI", &url);
-    }
-    if let Some(url) = &p.code {
-        link("code", url.as_str());
-    }
-    if let Some(url) = &p.project {
-        link("project", url.as_str());
+    for (_, label, url) in p.links() {
+        let _ = write!(line, " [[{label}]({})]", encode_url(&url));
     }
     for tag in &p.tags {
         let _ = write!(line, " `{tag}`");

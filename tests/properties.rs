@@ -225,7 +225,6 @@ proptest! {
             .filter(|p| p.identity_keys().into_iter().filter(|(f, _, _)| *f != hftlist::paper::Field::Title).all(|(f, _, k)| ids_seen.insert((f, k), ()).is_none()))
             .collect();
         let db = Db {
-            dir: "papers".into(),
             list: list(),
             entries: papers.iter().cloned().enumerate().map(|(i, p)| entry(i, p)).collect(),
             diagnostics: Vec::new(),
@@ -282,7 +281,6 @@ proptest! {
             ..Query::default()
         };
         let db = Db {
-            dir: "papers".into(),
             list: list(),
             entries: papers.iter().cloned().enumerate().map(|(i, p)| entry(i, p)).collect(),
             diagnostics: Vec::new(),

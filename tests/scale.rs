@@ -28,7 +28,6 @@ fn the_detector_finds_exactly_the_planted_near_duplicates() {
         })
         .collect();
     let db = Db {
-        dir: "db".into(),
         list: real.list,
         files: entries.len(),
         entries,
