@@ -7,18 +7,20 @@
 //! `query.rs`, so `query`, `export`, `stats` and the README template cannot disagree about
 //! which papers a filter means or in which order they come.
 
+pub mod query;
+
 use std::collections::HashMap;
 use std::ops::Deref;
 use std::path::Path;
 
-use crate::date::PartialDate;
-use crate::db::{Db, Entry};
-use crate::diag::Pos;
-use crate::list::List;
-pub use crate::list::SectionPath;
-use crate::paper::{Field, Paper};
-use crate::query::Query;
-use crate::venue::{Placed, Registry, Series, Track};
+use crate::catalog::query::Query;
+use crate::model::date::PartialDate;
+use crate::model::diag::Pos;
+use crate::model::list::List;
+pub use crate::model::list::SectionPath;
+use crate::model::paper::{Field, Paper};
+use crate::model::venue::{Placed, Registry, Series, Track};
+use crate::store::db::{Db, Entry};
 
 /// One record with its derived facts. It dereferences to its [`Entry`] (id, path, paper, spans).
 #[derive(Clone, Copy, Debug)]
@@ -313,7 +315,7 @@ impl Catalog {
             if let Some(v) = r.venue
                 && let Some(year) = v.year
                 && v.track.is_main()
-                && self.series(v).type_ != crate::venue::VenueType::PreprintServer
+                && self.series(v).type_ != crate::model::venue::VenueType::PreprintServer
             {
                 *counts.entry((year, self.venue_group(v))).or_default() += 1;
             }
@@ -353,7 +355,7 @@ mod tests {
     use std::path::Path;
 
     fn catalog(papers: &[(&str, &str)]) -> Catalog {
-        let list = crate::db::parse_list(
+        let list = crate::store::db::parse_list(
             Path::new("list.yaml"),
             include_str!("../tests/fixtures/list.yaml"),
         )
@@ -362,7 +364,7 @@ mod tests {
             .iter()
             .map(|(id, yaml)| {
                 let path = format!("{id}.yaml");
-                let (paper, spans, diags) = crate::db::parse_record(Path::new(&path), yaml);
+                let (paper, spans, diags) = crate::store::db::parse_record(Path::new(&path), yaml);
                 assert!(diags.is_empty(), "{diags:?}");
                 Entry {
                     id: id.parse().unwrap(),

@@ -14,11 +14,11 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::catalog::IdentityIndex;
-use crate::date::PartialDate;
-use crate::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag as Label};
-use crate::link::Url;
-use crate::list::{List, Section};
-use crate::paper::{Kind, Paper, Stage};
+use crate::model::date::PartialDate;
+use crate::model::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag as Label};
+use crate::model::link::Url;
+use crate::model::list::{List, Section};
+use crate::model::paper::{Kind, Paper, Stage};
 
 /// One list item of the Markdown, as written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -387,7 +387,7 @@ impl<'l> Importer<'l> {
         if let Some(venue) = &item.venue {
             let venue = venue.split_whitespace().collect::<Vec<_>>().join(" ");
             match self.list.registry.resolve(&venue) {
-                Some(r) if r.series.type_ == crate::venue::VenueType::PreprintServer => {}
+                Some(r) if r.series.type_ == crate::model::venue::VenueType::PreprintServer => {}
                 Some(r) => paper.venue = Some(r.canonical),
                 None if venue.is_empty() => {}
                 None => {

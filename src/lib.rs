@@ -19,28 +19,17 @@
 #[macro_use]
 mod macros;
 
-pub mod arxiv;
-pub mod atomic;
 pub mod catalog;
-pub mod cite;
+pub mod checks;
 pub mod cli;
 pub mod cmd;
-pub mod date;
-pub mod db;
-pub mod diag;
 pub mod exit;
-pub mod ident;
 pub mod import;
-pub mod link;
-pub mod lint;
-pub mod list;
-pub mod output;
-pub mod paper;
-pub mod query;
-pub mod render;
-pub mod stats;
+pub mod model;
+pub mod sources;
+pub mod store;
 pub mod synth;
-pub mod venue;
+pub mod views;
 
 use std::process::ExitCode;
 

@@ -6,17 +6,17 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use crate::arxiv;
 use crate::catalog::Catalog;
-use crate::date::PartialDate;
-use crate::db::{self, Db, Entry, Spans};
-use crate::diag::Severity;
+use crate::checks::lint;
 use crate::exit;
-use crate::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag};
 use crate::import::slug_for;
-use crate::link::Url;
-use crate::lint;
-use crate::paper::{Field, Kind, Paper, Stage};
+use crate::model::date::PartialDate;
+use crate::model::diag::Severity;
+use crate::model::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag};
+use crate::model::link::Url;
+use crate::model::paper::{Field, Kind, Paper, Stage};
+use crate::sources::arxiv;
+use crate::store::db::{self, Db, Entry, Spans};
 
 /// Arguments of `add`.
 #[derive(Debug, clap::Args)]
@@ -99,7 +99,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         None => None,
     };
     // Refuse a known paper before asking arXiv anything.
-    let known = crate::paper::identity_keys(
+    let known = crate::model::paper::identity_keys(
         arxiv_id.as_ref(),
         args.doi.as_ref(),
         args.openreview.as_ref(),
@@ -165,7 +165,9 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         Some(id) => id.clone(),
         None => slug_for(&paper.title)
             .parse()
-            .map_err(|e: crate::ident::IdError| anyhow::anyhow!("{e}; choose one with --id"))?,
+            .map_err(|e: crate::model::ident::IdError| {
+                anyhow::anyhow!("{e}; choose one with --id")
+            })?,
     };
     let path = db::record_path(dir, &id);
     if path.exists() || catalog.get(id.as_str()).is_some() {
@@ -198,7 +200,7 @@ fn parse_arxiv_arg(given: &str) -> anyhow::Result<ArxivId> {
         return Ok(id);
     }
     let bare = given.strip_prefix("arXiv:").unwrap_or(given);
-    let bare = crate::ident::strip_version(bare);
+    let bare = crate::model::ident::strip_version(bare);
     bare.parse::<ArxivId>()
         .map_err(|e| anyhow::anyhow!("{e}; give an id such as `2501.17433` or an arxiv.org URL"))
 }

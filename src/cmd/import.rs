@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::db::{self, Db};
 use crate::exit;
 use crate::import::{self, Importer, Mapping, Outcome, heading_key};
+use crate::store::db::{self, Db};
 
 /// Arguments of `import`.
 #[derive(Debug, clap::Args)]

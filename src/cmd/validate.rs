@@ -4,9 +4,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::catalog::Catalog;
-use crate::diag::{self, Tally};
+use crate::checks::lint;
 use crate::exit;
-use crate::lint;
+use crate::model::diag::{self, Tally};
 
 /// How to print the diagnostics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use crate::db::{self, Entry};
-use crate::ident::PaperId;
-use crate::paper::Paper;
-use crate::render;
+use crate::model::ident::PaperId;
+use crate::model::paper::Paper;
+use crate::store::db::{self, Entry};
+use crate::views::render;
 
 /// A record with its id, as JSON and YAML show it.
 #[derive(Serialize)]

@@ -13,10 +13,10 @@ use std::sync::Arc;
 use minijinja::value::Kwargs;
 use minijinja::{Environment, UndefinedBehavior};
 
+use crate::catalog::query::{Query, VenueFilter};
 use crate::catalog::{Catalog, Record, SectionPath};
-use crate::list::Section;
-use crate::paper::{Kind, Paper, Stage};
-use crate::query::{Query, VenueFilter};
+use crate::model::list::Section;
+use crate::model::paper::{Kind, Paper, Stage};
 
 /// How to render.
 #[derive(Clone, Copy, Debug, Default)]
@@ -305,7 +305,7 @@ fn all_headings(sections: &[Section]) -> Vec<String> {
 /// `--venue`: `venue="ICLR 2025"` is its main proceedings), `year`, `tag` and `published`.
 fn count_query(
     kwargs: &Kwargs,
-    registry: &crate::venue::Registry,
+    registry: &crate::model::venue::Registry,
 ) -> Result<Query, minijinja::Error> {
     let bad = |e: String| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e);
     let kinds = kwargs
@@ -325,12 +325,12 @@ fn count_query(
         .map_err(bad)?;
     let tags = kwargs
         .get::<Option<&str>>("tag")?
-        .map(str::parse::<crate::ident::Tag>)
+        .map(str::parse::<crate::model::ident::Tag>)
         .transpose()
         .map_err(|e| bad(e.to_string()))?;
     let years = kwargs
         .get::<Option<i16>>("year")?
-        .map(|y| crate::query::YearRange {
+        .map(|y| crate::catalog::query::YearRange {
             from: Some(y),
             to: Some(y),
         });

@@ -10,9 +10,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use quick_xml::events::Event;
 
-use crate::date::PartialDate;
-use crate::ident::ArxivId;
-use crate::link::Url;
+use crate::model::date::PartialDate;
+use crate::model::ident::ArxivId;
+use crate::model::link::Url;
 
 /// The public query endpoint; `HFTLIST_ARXIV_URL` replaces it (tests, mirrors).
 pub const DEFAULT_ENDPOINT: &str = "http://export.arxiv.org/api/query";

@@ -6,9 +6,9 @@
 
 use serde::Serialize;
 
-use crate::date::PartialDate;
-use crate::ident::{ArxivId, Doi, OpenReviewId, Tag};
-use crate::link::Url;
+use crate::model::date::PartialDate;
+use crate::model::ident::{ArxivId, Doi, OpenReviewId, Tag};
+use crate::model::link::Url;
 
 closed_enum!(
     /// What a paper contributes.
