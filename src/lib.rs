@@ -19,7 +19,6 @@
 #[macro_use]
 mod macros;
 
-pub mod arxiv;
 pub mod atomic;
 pub mod cite;
 pub mod cli;
@@ -37,6 +36,7 @@ pub mod output;
 pub mod paper;
 pub mod query;
 pub mod render;
+pub mod sources;
 pub mod stats;
 pub mod synth;
 pub mod venue;

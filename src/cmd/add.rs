@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use crate::arxiv;
 use crate::date::PartialDate;
 use crate::db::{self, Db, Entry, Spans};
 use crate::diag::Severity;
@@ -16,6 +15,7 @@ use crate::import::slug_for;
 use crate::link::Url;
 use crate::lint;
 use crate::paper::{Field, Kind, Paper, Stage};
+use crate::sources::arxiv;
 
 /// Arguments of `add`.
 #[derive(Debug, clap::Args)]

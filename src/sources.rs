@@ -1,0 +1,3 @@
+//! The only network code: one module per metadata service.
+
+pub mod arxiv;
