@@ -13,8 +13,14 @@ mod validate;
 // Hostile and broken files: each gets its own exact diagnostic, nothing panics.
 mod bad_inputs;
 
+// Local http, https and proxy servers for the network tests.
+mod server;
+
 // `hftlist add`, against a local fake of the arXiv API.
 mod add;
+
+// The network edge: TLS trust, endpoints, redirects, proxies, the cache, --offline.
+mod net;
 
 // `hftlist import`: Markdown lists into records.
 mod import;
