@@ -5,7 +5,10 @@
 
 pub mod arxiv;
 pub mod cache;
+pub mod crossref;
+pub mod dblp;
 pub mod http;
+pub mod openreview;
 
 use std::time::Duration;
 
@@ -45,6 +48,31 @@ impl Service {
             _ => Ok(self.endpoint.to_owned()),
         }
     }
+}
+
+/// Why an answer gave no record (the JSON services; arXiv has its own [`arxiv::FeedError`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnswerError {
+    /// The service has no record for the request.
+    NotFound,
+    /// The answer is not in the format the service documents.
+    Malformed(String),
+}
+
+impl std::fmt::Display for AnswerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound => f.write_str("the service has no such record"),
+            Self::Malformed(m) => write!(f, "the answer is not in the documented format: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for AnswerError {}
+
+/// Whitespace folded to single spaces (titles and names arrive with line breaks).
+pub(crate) fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Prints a warning that does not stop the command (a corrupt cache entry, an unwritable

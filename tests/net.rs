@@ -475,3 +475,27 @@ fn a_second_run_keeps_the_delay_of_the_first() {
         started.elapsed()
     );
 }
+
+#[test]
+fn an_ssl_cert_file_without_certificates_is_named() {
+    let db = TestDb::new();
+    let ca = TestCa::new();
+    let server = serve_tls(&ca, vec![Reply::ok(virus())]);
+    let not_pem = db.papers().join("list.yaml");
+    let run = add_with(
+        &db,
+        &server.endpoint(),
+        &[("SSL_CERT_FILE", not_pem.to_str().unwrap())],
+        &[],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.ends_with(&format!(
+            "hftlist: error: SSL_CERT_FILE names `{}`, which holds no PEM certificate\n",
+            not_pem.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.count(), 0);
+}

@@ -22,6 +22,9 @@ mod add;
 // The network edge: TLS trust, endpoints, redirects, proxies, the cache, --offline.
 mod net;
 
+// The OpenReview, DBLP and Crossref clients, called as a library against local servers.
+mod sources;
+
 // `hftlist import`: Markdown lists into records.
 mod import;
 

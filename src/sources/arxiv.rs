@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::{Client, NetError, Service};
+use super::{Client, NetError, Service, fold};
 use crate::date::PartialDate;
 use crate::ident::ArxivId;
 use crate::link::Url;
@@ -239,11 +239,15 @@ pub fn fetch(client: &Client, id: &ArxivId) -> anyhow::Result<ArxivRecord> {
 /// Fetches every id, [`BATCH`] per request, and returns every entry found and the ids without
 /// one. Offline, it serves what the cache holds and names every request it could not serve.
 pub fn fetch_many(client: &Client, ids: &[ArxivId]) -> anyhow::Result<Batch> {
-    let endpoint = SERVICE.endpoint()?;
+    fetch_many_at(client, &SERVICE.endpoint()?, ids)
+}
+
+/// [`fetch_many`] from the given endpoint.
+pub fn fetch_many_at(client: &Client, endpoint: &str, ids: &[ArxivId]) -> anyhow::Result<Batch> {
     let mut batch = Batch::default();
     let mut unserved = Vec::new();
     for chunk in ids.chunks(BATCH) {
-        let url = query_url(&endpoint, chunk);
+        let url = query_url(endpoint, chunk);
         let xml = match client.get(&SERVICE, &url) {
             Ok(xml) => xml,
             Err(NetError::Offline(urls)) => {
@@ -266,10 +270,6 @@ pub fn fetch_many(client: &Client, ids: &[ArxivId]) -> anyhow::Result<Batch> {
         return Err(NetError::Offline(unserved).into());
     }
     Ok(batch)
-}
-
-fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn read_entries(xml: &str) -> Result<Vec<RawEntry>, FeedError> {

@@ -114,6 +114,8 @@ pub enum NetError {
     },
     /// The proxy from the environment is unusable or refused the tunnel.
     Proxy(String),
+    /// `SSL_CERT_FILE` names a file that cannot be used.
+    Trust(String),
     /// Anything else, with the library's words.
     Other {
         /// The URL asked.
@@ -138,7 +140,7 @@ impl std::fmt::Display for NetError {
                 }
                 Ok(())
             }
-            Self::Endpoint(m) | Self::Proxy(m) => f.write_str(m),
+            Self::Endpoint(m) | Self::Proxy(m) | Self::Trust(m) => f.write_str(m),
             Self::HostNotFound { host } => write!(
                 f,
                 "cannot reach `{host}`: host not found (offline, or a typo in the endpoint?)"
@@ -252,6 +254,30 @@ pub fn check_endpoint(url: &str, var: &str) -> Result<(), NetError> {
     }
 }
 
+/// Percent-encodes a query value: everything but letters, digits and `-._~`.
+pub fn encode_query(value: &str) -> String {
+    encode(value, |b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+}
+
+/// Percent-encodes a path (a DOI): keeps `/` and the characters a path may hold as they are.
+pub fn encode_path(value: &str) -> String {
+    encode(value, |b| {
+        b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b)
+    })
+}
+
+fn encode(value: &str, keep: impl Fn(u8) -> bool) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if keep(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Resolves a `Location` against the URL it came from.
 fn resolve(base: &str, origin: &str, location: &str) -> String {
     if location.contains("://") {
@@ -345,7 +371,7 @@ fn trusted_roots() -> Result<Vec<Certificate<'static>>, NetError> {
     if let Some(file) = &env_file {
         let path = std::path::Path::new(file);
         let pem = std::fs::read(path).map_err(|e| {
-            NetError::Endpoint(format!(
+            NetError::Trust(format!(
                 "SSL_CERT_FILE names `{}`, which cannot be read: {e}",
                 path.display()
             ))
@@ -353,7 +379,7 @@ fn trusted_roots() -> Result<Vec<Certificate<'static>>, NetError> {
         let before = certs.len();
         push_pem(&mut certs, &pem);
         if certs.len() == before {
-            return Err(NetError::Endpoint(format!(
+            return Err(NetError::Trust(format!(
                 "SSL_CERT_FILE names `{}`, which holds no PEM certificate",
                 path.display()
             )));
@@ -931,6 +957,13 @@ mod tests {
         );
         assert_eq!(summarize(&"x".repeat(300)).len(), 203);
         assert_eq!(summarize(""), "");
+    }
+
+    #[test]
+    fn percent_encoding() {
+        assert_eq!(encode_query("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+        assert_eq!(encode_query("Safe-._~"), "Safe-._~");
+        assert_eq!(encode_path("10.1002/(x)#?% y"), "10.1002/(x)%23%3F%25%20y");
     }
 
     #[test]
