@@ -191,23 +191,30 @@ fn a_redirect_to_an_unknown_host_is_refused_naming_both_urls() {
     );
 }
 
+/// `n` redirects on the server itself, then the feed.
+fn hops(n: usize) -> Vec<Reply> {
+    let mut replies: Vec<Reply> = (1..=n)
+        .map(|i| Reply::redirect(302, &format!("/api/query?hop={i}")))
+        .collect();
+    replies.push(Reply::ok(virus()));
+    replies
+}
+
 #[test]
-fn five_redirects_are_followed_and_a_sixth_is_refused() {
-    let ca = TestCa::new();
-    let hops = |n: usize| {
-        let mut replies: Vec<Reply> = (1..=n)
-            .map(|i| Reply::redirect(302, &format!("/api/query?hop={i}")))
-            .collect();
-        replies.push(Reply::ok(virus()));
-        replies
-    };
+fn five_redirects_are_followed() {
     let db = TestDb::new();
+    let ca = TestCa::new();
     let five = serve_tls(&ca, hops(5));
     let run = add_with(&db, &five.endpoint(), &[ca_env(&ca)], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(five.count(), 6);
+    assert_eq!(record_count(&db), 1);
+}
 
+#[test]
+fn a_sixth_redirect_is_refused() {
     let db = TestDb::new();
+    let ca = TestCa::new();
     let six = serve_tls(&ca, hops(6));
     let run = add_with(&db, &six.endpoint(), &[ca_env(&ca)], &[]);
     assert_eq!(run.code, 2);
@@ -221,6 +228,7 @@ fn five_redirects_are_followed_and_a_sixth_is_refused() {
         run.stderr
     );
     assert_eq!(six.count(), 6);
+    assert_eq!(record_count(&db), 0);
 }
 
 #[test]
@@ -252,17 +260,24 @@ fn https_proxy_tunnels_the_request() {
 }
 
 #[test]
-fn http_proxy_serves_plain_http_and_no_proxy_bypasses_it() {
-    let ca = TestCa::new();
+fn http_proxy_tunnels_plain_http() {
     let db = TestDb::new();
     let stand_in = proxy(None, vec![Reply::ok(virus())]);
     let endpoint = format!("http://127.0.0.1:{}/api/query", dead_port());
     let run = add_with(&db, &endpoint, &[("HTTP_PROXY", &stand_in.base)], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(stand_in.count(), 2);
+    let seen = stand_in.requests.lock().unwrap().clone();
+    assert!(seen[0].starts_with("CONNECT 127.0.0.1:"), "{seen:?}");
+    assert!(
+        seen[1].starts_with("GET /api/query?id_list=2501.17433 HTTP/1.1\r\n"),
+        "{seen:?}"
+    );
+}
 
-    // NO_PROXY names the host: straight to the server, the proxy sees nothing.
+#[test]
+fn no_proxy_bypasses_the_proxy() {
     let db = TestDb::new();
+    let ca = TestCa::new();
     let unused = proxy(Some(&ca), vec![Reply::ok(virus())]);
     let server = serve_tls(&ca, vec![Reply::ok(virus())]);
     let run = add_with(
@@ -277,6 +292,22 @@ fn http_proxy_serves_plain_http_and_no_proxy_bypasses_it() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!((unused.count(), server.count()), (0, 1));
+}
+
+#[test]
+fn all_proxy_serves_when_no_scheme_proxy_is_set() {
+    let db = TestDb::new();
+    let ca = TestCa::new();
+    let stand_in = proxy(Some(&ca), vec![Reply::ok(virus())]);
+    let endpoint = format!("https://127.0.0.1:{}/api/query", dead_port());
+    let run = add_with(
+        &db,
+        &endpoint,
+        &[ca_env(&ca), ("ALL_PROXY", &stand_in.base)],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(stand_in.count(), 2);
 }
 
 #[test]
