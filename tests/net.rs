@@ -530,3 +530,23 @@ fn an_ssl_cert_file_without_certificates_is_named() {
     );
     assert_eq!(server.count(), 0);
 }
+
+#[test]
+fn an_answer_over_the_size_bound_is_refused() {
+    let db = TestDb::new();
+    // 16 MiB is the arXiv bound; a feed of 17 MiB is refused while it is read.
+    let huge = format!("<feed>{}</feed>", " ".repeat(17 * 1024 * 1024));
+    let server = serve(vec![Reply::ok(huge)]);
+    let run = add_with(&db, &server.endpoint(), &[], &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.ends_with(&format!(
+            "hftlist: error: the answer of {}?id_list=2501.17433 is larger than 16 MiB; refused\n",
+            server.endpoint()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(record_count(&db), 0);
+    assert!(!cache_dir(db.root()).join("arxiv").exists());
+}
