@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use crate::catalog::Catalog;
 use crate::checks::lint;
@@ -15,7 +15,7 @@ use crate::model::diag::Severity;
 use crate::model::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag};
 use crate::model::link::Url;
 use crate::model::paper::{Field, Kind, Paper, Stage};
-use crate::sources::arxiv;
+use crate::sources::{self, arxiv};
 use crate::store::db::{self, Db, Entry, Spans};
 
 /// Arguments of `add`.
@@ -81,9 +81,14 @@ pub struct Args {
     #[arg(long)]
     pub doi: Option<Doi>,
 
-    /// Seconds to wait for the arXiv API.
-    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    /// Seconds the arXiv API may take to answer, waits it asks for included (1 to 3600).
+    #[arg(long, default_value_t = 30, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+
+    /// Use only answers already in the cache; never connect.
+    #[arg(long)]
+    pub offline: bool,
 
     /// Print the record and write nothing.
     #[arg(long)]
@@ -93,6 +98,7 @@ pub struct Args {
 /// Runs `add`: exit 0 when the record was written (or printed), 1 when it was refused (a
 /// duplicate, a taken id, a record that fails validation), 2 when arXiv could not be asked.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    check_kind_and_stage(args.kind, args.stage)?;
     let catalog = Catalog::load(dir)?;
     let arxiv_id = match &args.arxiv {
         Some(given) => Some(parse_arxiv_arg(given)?),
@@ -111,11 +117,11 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     }
     let (title, authors, date, code) = match &arxiv_id {
         Some(id) => {
-            let endpoint = std::env::var("HFTLIST_ARXIV_URL")
-                .unwrap_or_else(|_| arxiv::DEFAULT_ENDPOINT.to_owned());
-            let xml = arxiv::fetch(&endpoint, id, Duration::from_secs(args.timeout))?;
-            let record =
-                arxiv::parse_feed(&xml, id).with_context(|| format!("cannot add arXiv {id}"))?;
+            let client = sources::Client::new(sources::Options {
+                timeout: Duration::from_secs(args.timeout),
+                offline: args.offline,
+            });
+            let record = arxiv::fetch(&client, id)?;
             let authors = if args.authors.is_empty() {
                 record.authors
             } else {
@@ -192,6 +198,21 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let written = db::create_record(dir, &id, &paper)?;
     println!("{}", written.display());
     Ok(exit::code(exit::SUCCESS))
+}
+
+/// Refuses a kind and stage that cannot go together, before anything is fetched.
+fn check_kind_and_stage(kind: Kind, stage: Option<Stage>) -> anyhow::Result<()> {
+    match (kind, stage) {
+        (Kind::Defense, None) => bail!(
+            "a defense needs --stage: `pre-training`, `alignment`, `fine-tuning` or \
+             `post-fine-tuning`; nothing was fetched"
+        ),
+        (kind, Some(stage)) if kind != Kind::Defense => bail!(
+            "only a defense has a stage: drop `--stage {stage}` for this {kind}; nothing was \
+             fetched"
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// An arXiv id from an id or an abs/pdf/html URL, with any version dropped.
