@@ -23,10 +23,10 @@ pub(crate) fn select<'a>(db: &'a Db, filters: &Filters) -> anyhow::Result<Vec<&'
     let query = filters.query(&db.list.registry)?;
     let skipped = db.files - db.entries.len();
     if skipped > 0 {
-        eprintln!(
+        say(format!(
             "hftlist: warning: {skipped} record file(s) could not be read and are left out; run \
              `hftlist validate`"
-        );
+        ));
     }
     Ok(db
         .entries
@@ -35,13 +35,27 @@ pub(crate) fn select<'a>(db: &'a Db, filters: &Filters) -> anyhow::Result<Vec<&'
         .collect())
 }
 
-/// Writes a command's output to the file (atomically) or, without one, to stdout.
+/// Writes a command's output to the file (atomically) or, without one or with `-`, to stdout.
 pub(crate) fn emit(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
     match output {
-        Some(path) => crate::atomic::replace(path, text),
-        None => std::io::stdout()
+        Some(path) if path != Path::new("-") => crate::atomic::replace(path, text),
+        _ => std::io::stdout()
             .lock()
             .write_all(text.as_bytes())
             .context("cannot write to stdout"),
     }
+}
+
+/// Writes one line of a message to stderr with every control character escaped (so no value in
+/// it can start a new log line); fails when stderr is closed or full.
+pub(crate) fn try_say(line: impl AsRef<str>) -> std::io::Result<()> {
+    let mut err = std::io::stderr().lock();
+    writeln!(err, "{}", crate::sanitize::escape(line.as_ref()))?;
+    err.flush()
+}
+
+/// `try_say`, ignoring a closed or full stderr: there is nowhere else to say it, and it must not
+/// panic as `eprintln!` would.
+pub(crate) fn say(line: impl AsRef<str>) {
+    let _ = try_say(line);
 }

@@ -118,6 +118,10 @@ rules! {
     Unsectioned = "unsectioned", Error, "no section of list.yaml takes the paper, so the README would leave it out";
     /// More than one section takes the paper.
     MultipleSections = "multiple-sections", Error, "more than one section of list.yaml takes the paper";
+    /// Text holds a control, bidirectional or zero-width character.
+    ControlCharacter = "control-character", Error, "a value holds a control, bidirectional-override or zero-width character";
+    /// A value is hidden behind a YAML tag.
+    YamlTag = "yaml-tag", Error, "a value carries a YAML tag (`!!binary`, `!foo`) that hides its text";
     /// The record links nowhere.
     NoLink = "no-link", Warning, "the record has no identifier and no link";
 }
@@ -172,16 +176,18 @@ impl Diagnostic {
             column: pos.column,
             rule,
             severity: rule.severity(),
-            message: message.into(),
+            message: crate::sanitize::message(&message.into()),
         }
     }
 
     /// The human form: `papers/x.yaml:5:8: error[unknown-venue]: message`.
     pub fn human(&self) -> String {
+        let file = self.file.display().to_string();
+        let file = crate::sanitize::escape(&file);
         let place = if self.line == 0 {
-            self.file.display().to_string()
+            file.into_owned()
         } else {
-            format!("{}:{}:{}", self.file.display(), self.line, self.column)
+            format!("{file}:{}:{}", self.line, self.column)
         };
         format!(
             "{place}: {}[{}]: {}",

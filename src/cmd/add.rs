@@ -80,8 +80,9 @@ pub struct Args {
     #[arg(long)]
     pub doi: Option<Doi>,
 
-    /// Seconds to wait for the arXiv API.
-    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    /// Seconds to wait for the arXiv API (1 to 3600).
+    #[arg(long, default_value_t = 10, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 
     /// Print the record and write nothing.
@@ -92,6 +93,12 @@ pub struct Args {
 /// Runs `add`: exit 0 when the record was written (or printed), 1 when it was refused (a
 /// duplicate, a taken id, a record that fails validation), 2 when arXiv could not be asked.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    // Held until the record is written: two runs cannot both find the paper new.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(crate::lock::Lock::acquire(dir)?)
+    };
     let mut db = Db::load(dir)?;
     let arxiv_id = match &args.arxiv {
         Some(given) => Some(parse_arxiv_arg(given)?),
@@ -172,21 +179,21 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             .map(|n| format!("{id}-{n}"))
             .find(|c| !dir.join(format!("{c}.yaml")).exists())
             .unwrap_or_default();
-        eprintln!(
+        super::say(format!(
             "hftlist: the id `{id}` is taken by `{}`; choose another with --id (e.g. `--id {free}`)",
             path.display()
-        );
+        ));
         return Ok(exit::code(exit::PROBLEMS));
     }
     if !check_record(&mut db, &id, &path, &paper) {
         return Ok(exit::code(exit::PROBLEMS));
     }
     if args.dry_run {
-        print!("{}", db::to_yaml(&paper)?);
+        super::emit(None, &db::to_yaml(&paper)?)?;
         return Ok(exit::code(exit::SUCCESS));
     }
     let written = db::create_record(dir, &id, &paper)?;
-    println!("{}", written.display());
+    super::emit(None, &format!("{}\n", written.display()))?;
     Ok(exit::code(exit::SUCCESS))
 }
 
@@ -212,10 +219,10 @@ fn refuse_duplicate(db: &Db, keys: &[(Field, &str, String)]) -> Option<ExitCode>
                 .any(|(f, _, k)| f == field && k == key)
         });
         if let Some(entry) = found {
-            eprintln!(
+            super::say(format!(
                 "hftlist: this paper is already in `{}` (same {what}); nothing was written",
                 entry.path.display()
-            );
+            ));
             return Some(exit::code(exit::PROBLEMS));
         }
     }
@@ -235,14 +242,16 @@ fn check_record(db: &mut Db, id: &PaperId, path: &Path, paper: &Paper) -> bool {
     db.entries.pop();
     let mine: Vec<_> = diagnostics.iter().filter(|d| d.file == path).collect();
     for d in &mine {
-        eprintln!("{}", d.human());
+        super::say(d.human());
     }
     let errors = mine
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
     if errors > 0 {
-        eprintln!("hftlist: the new record has {errors} error(s); nothing was written");
+        super::say(format!(
+            "hftlist: the new record has {errors} error(s); nothing was written"
+        ));
     }
     errors == 0
 }

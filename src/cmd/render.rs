@@ -53,11 +53,11 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let diagnostics = diagnostics.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let tally = Tally::of(&diagnostics);
     if tally.errors > 0 {
-        eprintln!(
+        super::say(format!(
             "hftlist: error: the database has {} error(s), and a README rendered from it could \
              leave papers out; run `hftlist validate`",
             tally.errors
-        );
+        ));
         return Ok(exit::code(exit::PROBLEMS));
     }
     let text = text?;
@@ -77,7 +77,7 @@ fn check(path: &Path, expected: &str, newest_first: bool) -> anyhow::Result<Exit
     let found = match std::fs::read_to_string(path) {
         Ok(found) => found,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("hftlist: `{}` does not exist; run `{fix}`", path.display());
+            super::say(format!("hftlist: `{}` does not exist; run `{fix}`", path.display()));
             return Ok(exit::code(exit::PROBLEMS));
         }
         Err(e) => {
@@ -97,11 +97,11 @@ fn check(path: &Path, expected: &str, newest_first: bool) -> anyhow::Result<Exit
         }
     };
     let show = |l: Option<&str>| l.map_or("end of file".to_owned(), |l| format!("`{l}`"));
-    eprintln!(
+    super::say(format!(
         "hftlist: `{}` is not current: line {line} is {} but should be {}; run `{fix}`",
         path.display(),
         show(h),
         show(w)
-    );
+    ));
     Ok(exit::code(exit::PROBLEMS))
 }

@@ -50,11 +50,11 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         if args.check {
             let current = std::fs::read_to_string(path).ok().as_deref() == Some(chart.as_str());
             if !current {
-                eprintln!(
+                super::say(format!(
                     "hftlist: `{}` is not current; run `hftlist stats --svg {}`",
                     path.display(),
                     path.display()
-                );
+                ));
                 return Ok(exit::code(exit::PROBLEMS));
             }
             return Ok(exit::code(exit::SUCCESS));
