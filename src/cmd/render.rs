@@ -3,8 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
-
 use crate::db::Db;
 use crate::diag::Tally;
 use crate::exit;
@@ -38,8 +36,13 @@ pub struct Args {
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let db = Db::load(dir)?;
     let template_path = args.template.clone().unwrap_or_else(|| dir.join(TEMPLATE));
-    let template = std::fs::read_to_string(&template_path)
-        .with_context(|| format!("cannot read the template `{}`", template_path.display()))?;
+    let template = crate::input::read_text(
+        &template_path,
+        Some(dir),
+        crate::input::MAX_TEMPLATE,
+        "the template",
+    )?;
+    let template_name = template_path.display().to_string();
     let options = Options {
         newest_first: args.newest_first,
     };
@@ -47,7 +50,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     // only if the check finds no error.
     let (diagnostics, text) = std::thread::scope(|scope| {
         let check = scope.spawn(|| lint::check_errors(&db, lint::today()));
-        let text = render::render(&db, &template, options);
+        let text = render::render_named(&db, &template_name, &template, options);
         (check.join(), text)
     });
     let diagnostics = diagnostics.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -62,28 +65,23 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     }
     let text = text?;
     if let Some(path) = &args.check {
-        return check(path, &text, args.newest_first);
+        return check(dir, path, &text, args.newest_first);
     }
     super::emit(args.output.as_deref(), &text)?;
     Ok(exit::code(exit::SUCCESS))
 }
 
-fn check(path: &Path, expected: &str, newest_first: bool) -> anyhow::Result<ExitCode> {
+fn check(dir: &Path, path: &Path, expected: &str, newest_first: bool) -> anyhow::Result<ExitCode> {
     let fix = format!(
         "hftlist render{} -o {}",
         if newest_first { " --newest-first" } else { "" },
         path.display()
     );
-    let found = match std::fs::read_to_string(path) {
-        Ok(found) => found,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            super::say(format!("hftlist: `{}` does not exist; run `{fix}`", path.display()));
-            return Ok(exit::code(exit::PROBLEMS));
-        }
-        Err(e) => {
-            return Err(e).with_context(|| format!("cannot read `{}`", path.display()));
-        }
-    };
+    if !path.exists() && !path.is_symlink() {
+        super::say(format!("hftlist: `{}` does not exist; run `{fix}`", path.display()));
+        return Ok(exit::code(exit::PROBLEMS));
+    }
+    let found = crate::input::read_text(path, Some(dir), crate::input::MAX_README, "the README")?;
     if found == expected {
         return Ok(exit::code(exit::SUCCESS));
     }
@@ -96,7 +94,12 @@ fn check(path: &Path, expected: &str, newest_first: bool) -> anyhow::Result<Exit
             (w, h) => break (w, h),
         }
     };
-    let show = |l: Option<&str>| l.map_or("end of file".to_owned(), |l| format!("`{l}`"));
+    // The line is quoted short and escaped: the file may be anything a pull request put there.
+    let show = |l: Option<&str>| {
+        l.map_or("end of file".to_owned(), |l| {
+            format!("`{}`", crate::sanitize::excerpt(l))
+        })
+    };
     super::say(format!(
         "hftlist: `{}` is not current: line {line} is {} but should be {}; run `{fix}`",
         path.display(),
