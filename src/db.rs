@@ -545,9 +545,12 @@ pub fn load_list(path: &Path) -> anyhow::Result<List> {
 pub fn parse_list(path: &Path, text: &str) -> anyhow::Result<List> {
     let file: ListFile = serde_saphyr::from_str(text).map_err(|err| {
         let (pos, message) = yaml_error(&err);
+        let message = crate::sanitize::message(&message);
         anyhow::anyhow!("{}:{}:{}: {message}", path.display(), pos.line, pos.column)
     })?;
-    List::new(file).map_err(|message| anyhow::anyhow!("{}: {message}", path.display()))
+    List::new(file).map_err(|message| {
+        anyhow::anyhow!("{}: {}", path.display(), crate::sanitize::message(&message))
+    })
 }
 
 /// Writes a new record `dir/<id>.yaml` atomically: the text goes to a temporary file in the same

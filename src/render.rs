@@ -62,12 +62,12 @@ pub fn check_template(name: &str, source: &str) -> anyhow::Result<()> {
     let shown = crate::sanitize::escape(name).into_owned();
     let mut tokens = Vec::new();
     for token in tokenize(source, false, syntax()?) {
-        let (token, span) = token.map_err(|e| anyhow::anyhow!("the template `{shown}`: {e}"))?;
+        let (token, span) = token.map_err(|e| anyhow::anyhow!("the README template `{shown}`: {e}"))?;
         tokens.push((token, span.start_line));
     }
     let refuse = |line: u16, what: String| {
         anyhow::anyhow!(
-            "the template `{shown}` line {line}: {what}; templates may only place values, \
+            "the README template `{shown}` line {line}: {what}; templates may only place values, \
              count, branch and loop (see docs/security.md)"
         )
     };
@@ -187,15 +187,15 @@ pub fn render_named(
     match rendered {
         Ok(_) => {}
         Err(_) if out.overflowed => anyhow::bail!(
-            "the template `{shown}` writes more than {MAX_OUTPUT} bytes, the limit of a README"
+            "the README template `{shown}` writes more than {MAX_OUTPUT} bytes, the limit of a README"
         ),
         Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => anyhow::bail!(
-            "the template `{shown}` ran more than {FUEL} instructions, the limit of a README \
+            "the README template `{shown}` ran more than {FUEL} instructions, the limit of a README \
              template (a loop too large?)"
         ),
-        Err(e) => anyhow::bail!("the template `{shown}`: {e:#}"),
+        Err(e) => anyhow::bail!("the README template `{shown}`: {e:#}"),
     }
-    String::from_utf8(out.out).map_err(|_| anyhow::anyhow!("the template `{shown}` wrote bytes that are not UTF-8"))
+    String::from_utf8(out.out).map_err(|_| anyhow::anyhow!("the README template `{shown}` wrote bytes that are not UTF-8"))
 }
 
 /// A section with the papers it holds directly and its rendered subsections.
@@ -316,24 +316,51 @@ pub fn entry_line(p: &Paper) -> String {
 }
 
 /// Text made inert for Markdown: whitespace folded onto one line, and every character that
-/// could start emphasis, a link, an HTML tag, an entity, code or a table cell escaped.
+/// could start emphasis, a link, an HTML tag, an entity, code or a table cell escaped. GitHub
+/// also links bare `http://`, `https://` and `ftp://` URLs, `www.` names and e-mail addresses in
+/// plain text (GFM autolinks): the `:` before `//` and the `.` after `www` are escaped too, and
+/// every `@` is preceded by an empty HTML comment (`<!-- -->`, invisible) because GitHub finds
+/// e-mail addresses in the text after escapes are resolved, and only another node between the
+/// name and the `@` stops it. The text reads the same, the only links in the README are the
+/// records' own. (Checked against cmark-gfm, GitHub's renderer: see docs/security.md.)
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, word) in s.split_whitespace().enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        for c in word.chars() {
-            if matches!(
-                c,
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~'
-            ) {
+        let mut prev: [char; 3] = ['\0'; 3];
+        let mut chars = word.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '@' {
+                out.push_str(EMAIL_BREAK);
+            }
+            let autolink = match c {
+                ':' => word_rest_starts_with(chars.clone(), "//"),
+                '.' => prev.iter().all(|p| p.eq_ignore_ascii_case(&'w')),
+                _ => false,
+            };
+            if autolink
+                || matches!(
+                    c,
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~'
+                )
+            {
                 out.push('\\');
             }
             out.push(c);
+            prev = [prev[1], prev[2], c];
         }
     }
     out
+}
+
+/// What goes before every `@` of escaped text: an empty HTML comment, which GitHub shows as
+/// nothing and which ends the text its e-mail autolinker searches.
+pub const EMAIL_BREAK: &str = "<!-- -->";
+
+fn word_rest_starts_with(mut rest: impl Iterator<Item = char>, prefix: &str) -> bool {
+    prefix.chars().all(|p| rest.next() == Some(p))
 }
 
 /// A URL safe inside `(...)`: brackets, spaces and non-ASCII characters percent-encoded.
@@ -366,7 +393,7 @@ pub struct Anchors {
 impl Anchors {
     /// The anchor of the next heading with this (Markdown) text.
     pub fn next(&mut self, heading: &str) -> String {
-        let text = heading.replace('\\', "");
+        let text = heading.replace(EMAIL_BREAK, "").replace('\\', "");
         let base: String = text
             .trim()
             .to_lowercase()
@@ -460,6 +487,22 @@ mod tests {
         );
         assert_eq!(escape_text("a\n- b"), "a - b");
         assert_eq!(escape_text("Q&A | `x`"), "Q\\&A \\| \\`x\\`");
+    }
+
+    #[test]
+    fn escaping_leaves_nothing_for_the_autolinker() {
+        assert_eq!(
+            escape_text("see https://evil.example/x"),
+            "see https\\://evil.example/x"
+        );
+        assert_eq!(escape_text("www.evil.example"), "www\\.evil.example");
+        assert_eq!(escape_text("WWW.evil.example"), "WWW\\.evil.example");
+        assert_eq!(
+            escape_text("mail me@evil.example"),
+            "mail me<!-- -->@evil.example"
+        );
+        assert_eq!(escape_text("Vaccine: a defense"), "Vaccine: a defense");
+        assert_eq!(escape_text("v1.2 of the www"), "v1.2 of the www");
     }
 
     #[test]
