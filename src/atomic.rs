@@ -149,7 +149,9 @@ pub fn create_new(path: &Path, text: &str) -> anyhow::Result<()> {
     }
     temp_in(path, text, None)?
         .persist_noclobber(path)
-        .map_err(|e| anyhow::Error::new(e.error).context(format!("cannot create `{}`", shown(path))))?;
+        .map_err(|e| {
+            anyhow::Error::new(e.error).context(format!("cannot create `{}`", shown(path)))
+        })?;
     Ok(())
 }
 
@@ -161,8 +163,9 @@ pub fn replace(path: &Path, text: &str) -> anyhow::Result<()> {
     // Checked again just before the rename, to narrow the window in which something else could
     // take the name.
     existing(path)?;
-    tmp.persist(path)
-        .map_err(|e| anyhow::Error::new(e.error).context(format!("cannot write `{}`", shown(path))))?;
+    tmp.persist(path).map_err(|e| {
+        anyhow::Error::new(e.error).context(format!("cannot write `{}`", shown(path)))
+    })?;
     Ok(())
 }
 

@@ -39,10 +39,14 @@ pub(crate) fn select<'a>(db: &'a Db, filters: &Filters) -> anyhow::Result<Vec<&'
 pub(crate) fn emit(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
     match output {
         Some(path) if path != Path::new("-") => crate::atomic::replace(path, text),
-        _ => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .context("cannot write to stdout"),
+        _ => {
+            let mut stdout = std::io::stdout().lock();
+            // Flushed here: an error left in the buffer at exit would be lost.
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .context("cannot write to stdout")
+        }
     }
 }
 

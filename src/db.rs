@@ -202,7 +202,16 @@ fn read_record_file(path: &Path, root: &Path, limit: u64) -> Result<String, Diag
             _ => Rule::UnreadableFile,
         };
         let message = match e {
-            ReadError::NotRegular("a directory") => "this is a directory, not a record file".to_owned(),
+            ReadError::NotRegular("a directory") => {
+                "this is a directory, not a record file".to_owned()
+            }
+            ReadError::TooLarge {
+                size,
+                limit,
+                grew: false,
+            } if path.file_name().is_some_and(|n| n == LIST_FILE) => {
+                format!("the file is {size} bytes; the list settings are limited to {limit} bytes")
+            }
             ReadError::TooLarge {
                 size,
                 limit,
@@ -376,7 +385,9 @@ impl Typer<'_> {
             let prose = matches!(field, Field::Title | Field::Note);
             let values: Vec<(Pos, &str)> = match &self.raw.values[field.index()] {
                 Some(RawValue::Scalar(pos, Some(s))) => vec![(*pos, s.as_str())],
-                Some(RawValue::List(_, items)) => items.iter().map(|(p, s)| (*p, s.as_str())).collect(),
+                Some(RawValue::List(_, items)) => {
+                    items.iter().map(|(p, s)| (*p, s.as_str())).collect()
+                }
                 _ => Vec::new(),
             };
             for (pos, value) in values {

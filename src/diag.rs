@@ -363,7 +363,9 @@ mod tests {
         let text = human_report(&many, many.len());
         assert_eq!(text.lines().count(), MAX_PER_RULE + 2);
         assert!(
-            text.contains("\nnote: 5 more `no-link` diagnostics not shown (at most 200 per rule)\n"),
+            text.contains(
+                "\nnote: 5 more `no-link` diagnostics not shown (at most 200 per rule)\n"
+            ),
             "{text}"
         );
         let json = json_report(&many, many.len());

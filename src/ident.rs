@@ -81,12 +81,14 @@ pub const MAX_ID_LEN: usize = 100;
 /// checked out there.
 pub fn is_windows_device(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
-    matches!(lower.as_str(), "con" | "prn" | "aux" | "nul" | "conin" | "conout")
-        || ["com", "lpt"].iter().any(|p| {
-            lower
-                .strip_prefix(p)
-                .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit())
-        })
+    matches!(
+        lower.as_str(),
+        "con" | "prn" | "aux" | "nul" | "conin" | "conout"
+    ) || ["com", "lpt"].iter().any(|p| {
+        lower
+            .strip_prefix(p)
+            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit())
+    })
 }
 
 impl FromStr for PaperId {
@@ -310,8 +312,20 @@ mod tests {
             assert!(ok.parse::<PaperId>().is_ok(), "{ok}");
         }
         for bad in [
-            "", "Vaccine", "2vaccine", "-a", "a-", "a--b", "a_b", "a.b", "é", "con", "nul",
-            "com1", "lpt9", &"a".repeat(101),
+            "",
+            "Vaccine",
+            "2vaccine",
+            "-a",
+            "a-",
+            "a--b",
+            "a_b",
+            "a.b",
+            "é",
+            "con",
+            "nul",
+            "com1",
+            "lpt9",
+            &"a".repeat(101),
         ] {
             assert!(bad.parse::<PaperId>().is_err(), "{bad}");
         }

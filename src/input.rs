@@ -209,10 +209,15 @@ pub fn read_bytes(path: &Path, root: Option<&Path>, limit: u64) -> Result<Vec<u8
 }
 
 /// `read_bytes`, as UTF-8 text (a leading byte-order mark dropped); an error names the file.
-pub fn read_text(path: &Path, root: Option<&Path>, limit: u64, what: &str) -> anyhow::Result<String> {
+pub fn read_text(
+    path: &Path,
+    root: Option<&Path>,
+    limit: u64,
+    what: &str,
+) -> anyhow::Result<String> {
     let name = crate::sanitize::escape(&path.display().to_string()).into_owned();
-    let mut bytes =
-        read_bytes(path, root, limit).map_err(|e| anyhow::anyhow!("cannot read {what} `{name}`: {e}"))?;
+    let mut bytes = read_bytes(path, root, limit)
+        .map_err(|e| anyhow::anyhow!("cannot read {what} `{name}`: {e}"))?;
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
@@ -239,7 +244,11 @@ mod tests {
         );
         assert!(matches!(
             read_bytes(&path, Some(dir.path()), 4),
-            Err(ReadError::TooLarge { size: 5, limit: 4, .. })
+            Err(ReadError::TooLarge {
+                size: 5,
+                limit: 4,
+                ..
+            })
         ));
     }
 

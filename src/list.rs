@@ -73,7 +73,11 @@ impl List {
         if file.title.trim().is_empty() {
             return Err("the list's `title` is empty".to_owned());
         }
-        if let Some(c) = file.title.chars().find(|&c| crate::sanitize::is_forbidden(c)) {
+        if let Some(c) = file
+            .title
+            .chars()
+            .find(|&c| crate::sanitize::is_forbidden(c))
+        {
             return Err(format!(
                 "the list's `title` holds the character {}: remove it",
                 crate::sanitize::code_point(c)
@@ -151,7 +155,11 @@ fn check_headings(sections: &[Section], depth: usize, count: &mut usize) -> Resu
         if s.heading.trim().is_empty() {
             return Err("a section has an empty `heading`".to_owned());
         }
-        if let Some(c) = s.heading.chars().find(|&c| crate::sanitize::is_forbidden(c)) {
+        if let Some(c) = s
+            .heading
+            .chars()
+            .find(|&c| crate::sanitize::is_forbidden(c))
+        {
             return Err(format!(
                 "the heading `{}` holds the character {}: remove it",
                 s.heading,

@@ -143,7 +143,9 @@ pub fn table(entries: &[&Entry], width: Option<usize>) -> String {
                 e.id.to_string(),
                 p.date.to_string(),
                 kind,
-                p.venue.as_deref().map_or_else(|| "preprint".to_owned(), esc),
+                p.venue
+                    .as_deref()
+                    .map_or_else(|| "preprint".to_owned(), esc),
                 esc(&p.title),
             ]
         })

@@ -38,7 +38,9 @@ pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;
 
 /// The template statements allowed: placing values, branching and looping. The others bind or
 /// capture text (`set`, `macro`, `call`, `filter`, `with`) or reach other files.
-const STATEMENTS: &[&str] = &["if", "elif", "else", "endif", "for", "endfor", "raw", "endraw"];
+const STATEMENTS: &[&str] = &[
+    "if", "elif", "else", "endif", "for", "endfor", "raw", "endraw",
+];
 
 /// Renders the README from the database and the template text (named `README.template.md` in
 /// errors).
@@ -62,7 +64,8 @@ pub fn check_template(name: &str, source: &str) -> anyhow::Result<()> {
     let shown = crate::sanitize::escape(name).into_owned();
     let mut tokens = Vec::new();
     for token in tokenize(source, false, syntax()?) {
-        let (token, span) = token.map_err(|e| anyhow::anyhow!("the README template `{shown}`: {e}"))?;
+        let (token, span) =
+            token.map_err(|e| anyhow::anyhow!("the README template `{shown}`: {e}"))?;
         tokens.push((token, span.start_line));
     }
     let refuse = |line: u16, what: String| {
@@ -79,7 +82,10 @@ pub fn check_template(name: &str, source: &str) -> anyhow::Result<()> {
         match token {
             Token::Tilde => return Err(refuse(*line, "the operator `~` builds text".to_owned())),
             Token::Mul | Token::Pow => {
-                return Err(refuse(*line, "the operators `*` and `**` are not allowed".to_owned()));
+                return Err(refuse(
+                    *line,
+                    "the operators `*` and `**` are not allowed".to_owned(),
+                ));
             }
             Token::ParenOpen => parens.push(matches!(prev, Some(Token::Ident("count")))),
             Token::ParenClose => closed_count[i] = parens.pop().unwrap_or(false),
@@ -89,11 +95,14 @@ pub fn check_template(name: &str, source: &str) -> anyhow::Result<()> {
                     Token::ParenClose => closed_count[j],
                     _ => false,
                 });
-                let right = match (tokens.get(i + 1).map(|t| &t.0), tokens.get(i + 2).map(|t| &t.0)) {
-                    (Some(Token::Int(_) | Token::Int128(_) | Token::Float(_)), _) => true,
-                    (Some(Token::Ident("count")), Some(Token::ParenOpen)) => true,
-                    _ => false,
-                };
+                let right = matches!(
+                    (
+                        tokens.get(i + 1).map(|t| &t.0),
+                        tokens.get(i + 2).map(|t| &t.0),
+                    ),
+                    (Some(Token::Int(_) | Token::Int128(_) | Token::Float(_)), _)
+                        | (Some(Token::Ident("count")), Some(Token::ParenOpen))
+                );
                 if !(left && right) {
                     return Err(refuse(
                         *line,
@@ -109,7 +118,10 @@ pub fn check_template(name: &str, source: &str) -> anyhow::Result<()> {
                 if !STATEMENTS.contains(&keyword) {
                     return Err(refuse(
                         *line,
-                        format!("the statement `{}` is not allowed", crate::sanitize::excerpt(keyword)),
+                        format!(
+                            "the statement `{}` is not allowed",
+                            crate::sanitize::excerpt(keyword)
+                        ),
                     ));
                 }
             }
@@ -171,19 +183,17 @@ pub fn render_named(
     );
     let shown = crate::sanitize::escape(name).into_owned();
     let mut out = Capped::default();
-    let rendered = env
-        .template_from_named_str(name, template)
-        .and_then(|t| {
-            t.render_captured_to(
-                minijinja::context! {
-                    title => escape_text(&db.list.title),
-                    total => db.entries.len(),
-                    toc => toc.trim_end(),
-                    sections => sections.trim_end(),
-                },
-                &mut out,
-            )
-        });
+    let rendered = env.template_from_named_str(name, template).and_then(|t| {
+        t.render_captured_to(
+            minijinja::context! {
+                title => escape_text(&db.list.title),
+                total => db.entries.len(),
+                toc => toc.trim_end(),
+                sections => sections.trim_end(),
+            },
+            &mut out,
+        )
+    });
     match rendered {
         Ok(_) => {}
         Err(_) if out.overflowed => anyhow::bail!(
@@ -195,7 +205,9 @@ pub fn render_named(
         ),
         Err(e) => anyhow::bail!("the README template `{shown}`: {e:#}"),
     }
-    String::from_utf8(out.out).map_err(|_| anyhow::anyhow!("the README template `{shown}` wrote bytes that are not UTF-8"))
+    String::from_utf8(out.out).map_err(|_| {
+        anyhow::anyhow!("the README template `{shown}` wrote bytes that are not UTF-8")
+    })
 }
 
 /// A section with the papers it holds directly and its rendered subsections.

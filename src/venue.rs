@@ -259,7 +259,10 @@ mod tests {
     fn suggests_nothing_for_a_venue_far_longer_than_any_spelling() {
         let r = registry();
         assert_eq!(r.suggest(&"ICLR 2025 ".repeat(1000), Some(2025)), None);
-        assert_eq!(r.suggest("ICLR 2025x", Some(2025)).as_deref(), Some("ICLR 2025"));
+        assert_eq!(
+            r.suggest("ICLR 2025x", Some(2025)).as_deref(),
+            Some("ICLR 2025")
+        );
     }
 
     #[test]

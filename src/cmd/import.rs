@@ -54,8 +54,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         Some(crate::lock::Lock::acquire(dir)?)
     };
     let db = Db::load(dir)?;
-    let markdown =
-        crate::input::read_text(&args.file, None, crate::input::MAX_IMPORT, "the list")?;
+    let markdown = crate::input::read_text(&args.file, None, crate::input::MAX_IMPORT, "the list")?;
     let extra: HashMap<String, Mapping> = args.map.iter().cloned().collect();
     let mut importer = Importer::new(&db.list, extra);
     for entry in &db.entries {
@@ -133,6 +132,7 @@ fn import_one(
                     "# {}\n{text}",
                     dir.join(format!("{id}.yaml")).display()
                 )
+                .and_then(|()| stdout.flush())
                 .context("cannot write to stdout")?;
                 progress.written += 1;
                 return Ok(());

@@ -78,7 +78,10 @@ fn check(dir: &Path, path: &Path, expected: &str, newest_first: bool) -> anyhow:
         path.display()
     );
     if !path.exists() && !path.is_symlink() {
-        super::say(format!("hftlist: `{}` does not exist; run `{fix}`", path.display()));
+        super::say(format!(
+            "hftlist: `{}` does not exist; run `{fix}`",
+            path.display()
+        ));
         return Ok(exit::code(exit::PROBLEMS));
     }
     let found = crate::input::read_text(path, Some(dir), crate::input::MAX_README, "the README")?;
