@@ -919,3 +919,50 @@ fn import_transliterates_titles_into_ascii_ids() {
     );
     assert_eq!(code, 0);
 }
+
+#[test]
+fn add_refuses_a_title_with_a_control_character() {
+    let db = TestDb::new();
+    let (_, stderr, code) = run(
+        &db,
+        &[
+            "add",
+            "--kind",
+            "attack",
+            "--title",
+            "Evil\u{1b}[2J Title",
+            "--date",
+            "2024-02-02",
+            "--paper",
+            "https://example.org/p",
+        ],
+    );
+    assert_text(
+        &stderr,
+        "papers/evil-2j-title.yaml:1:8: error[control-character]: `title` holds the character \
+         U+001B (a control, bidirectional or zero-width character): remove it\nhftlist: the new \
+         record has 1 error(s); nothing was written\n",
+    );
+    assert_eq!(code, 1);
+    assert!(!db.papers().join("evil-2j-title.yaml").exists());
+}
+
+#[test]
+fn import_reports_an_entry_with_a_control_character_and_goes_on() {
+    let db = TestDb::new();
+    std::fs::write(
+        db.root().join("list.md"),
+        "### Attacks\n- [2024/1/1] **Bad \u{202E} Title** [[paper](https://arxiv.org/abs/2401.00001)]\n\
+         - [2024/1/2] **Good Title** [[paper](https://arxiv.org/abs/2401.00002)]\n",
+    )
+    .unwrap();
+    let (_, stderr, code) = run(&db, &["import", "list.md"]);
+    assert_text(
+        &stderr,
+        "list.md:2: error: cannot import this entry: `title` holds the character U+202E (a \
+         control, bidirectional or zero-width character): remove it\nlist.md:3: wrote \
+         papers/good-title.yaml\nread 2 entries: wrote 1, skipped 0 duplicates, 0 could not be \
+         parsed, 1 could not be written\n",
+    );
+    assert_eq!(code, 1);
+}

@@ -240,7 +240,14 @@ fn check_record(db: &mut Db, id: &PaperId, path: &Path, paper: &Paper) -> bool {
     });
     let diagnostics = lint::check(db, lint::today());
     db.entries.pop();
-    let mine: Vec<_> = diagnostics.iter().filter(|d| d.file == path).collect();
+    // The record as it will be read back: what loading checks (control characters...) too.
+    let own = db::to_yaml(paper)
+        .map(|text| db::parse_record(path, &text).2)
+        .unwrap_or_default();
+    let mine: Vec<_> = own
+        .iter()
+        .chain(diagnostics.iter().filter(|d| d.file == path))
+        .collect();
     for d in &mine {
         super::say(d.human());
     }

@@ -137,6 +137,22 @@ fn import_one(
                 progress.written += 1;
                 return Ok(());
             }
+            // The record as it will be read back must load without error (no control
+            // characters from the Markdown, for one); otherwise it is reported, not written.
+            let path = dir.join(format!("{id}.yaml"));
+            let problem = db::to_yaml(&paper)
+                .map(|text| db::parse_record(&path, &text).2)
+                .unwrap_or_default()
+                .into_iter()
+                .find(|d| d.severity == crate::diag::Severity::Error);
+            if let Some(d) = problem {
+                progress.failed += 1;
+                super::try_say(format!(
+                    "{source}:{}: error: cannot import this entry: {}",
+                    item.line, d.message
+                ))?;
+                return Ok(());
+            }
             match db::create_record(dir, &id, &paper) {
                 Ok(path) => {
                     progress.written += 1;
