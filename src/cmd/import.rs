@@ -122,7 +122,11 @@ fn import_one(
     match importer.take(item) {
         Outcome::New { id, paper, notes } => {
             for note in notes {
-                super::try_say(format!("{source}:{}: note: {note}", item.line))?;
+                super::try_say(format!(
+                    "{source}:{}: note: {}",
+                    item.line,
+                    crate::sanitize::message(&note)
+                ))?;
             }
             if args.dry_run {
                 let text = db::to_yaml(&paper)?;
@@ -178,8 +182,9 @@ fn import_one(
         Outcome::Unparseable { reason } => {
             progress.unparseable += 1;
             super::try_say(format!(
-                "{source}:{}: error: cannot import this entry: {reason}",
-                item.line
+                "{source}:{}: error: cannot import this entry: {}",
+                item.line,
+                crate::sanitize::message(&reason)
             ))?;
         }
     }
