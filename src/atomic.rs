@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context, bail};
 
-/// The prefix and suffix of the temporary files.
+/// The prefix of the temporary files.
 pub const TEMP_PREFIX: &str = ".hftlist-";
 /// The suffix of the temporary files.
 pub const TEMP_SUFFIX: &str = ".tmp";
