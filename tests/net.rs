@@ -129,7 +129,7 @@ fn the_default_endpoint_is_https_and_offline_names_what_it_could_not_serve() {
     assert_text(
         &run.stderr,
         "hftlist: error: --offline, and the cache has no answer for 1 request(s); run without \
-         --offline to fetch:\n  GET https://export.arxiv.org/api/query?id_list=2501.17433\n",
+         --offline to fetch: GET https://export.arxiv.org/api/query?id_list=2501.17433\n",
     );
     assert_eq!(record_count(&db), 0);
 }

@@ -135,8 +135,9 @@ impl std::fmt::Display for NetError {
                      --offline to fetch:",
                     urls.len()
                 )?;
-                for url in urls {
-                    write!(f, "\n  GET {url}")?;
+                // One line: the error is printed escaped, so a newline would show as `\n`.
+                for (i, url) in urls.iter().enumerate() {
+                    write!(f, "{} GET {url}", if i == 0 { "" } else { ";" })?;
                 }
                 Ok(())
             }
@@ -466,7 +467,7 @@ impl Client {
         if self.options.offline {
             return Err(NetError::Offline(vec![url.to_owned()]));
         }
-        eprintln!("hftlist: fetching {url} ...");
+        crate::messages::say(format!("hftlist: fetching {url} ..."));
         let body = self.fetch(service, url)?;
         if let Some(cache) = &self.cache {
             cache.put(service.key, url, &body);
@@ -972,7 +973,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "--offline, and the cache has no answer for 2 request(s); run without --offline to \
-             fetch:\n  GET https://a/1\n  GET https://a/2"
+             fetch: GET https://a/1; GET https://a/2"
         );
     }
 
