@@ -573,3 +573,25 @@ fn a_socks_proxy_is_refused_not_bypassed() {
     );
     assert_eq!(server.count(), 0);
 }
+
+#[test]
+fn an_unreachable_proxy_is_named() {
+    let db = TestDb::new();
+    let proxy = format!("http://127.0.0.1:{}", dead_port());
+    let run = add_with(
+        &db,
+        "https://export.arxiv.org/api/query",
+        &[("HTTPS_PROXY", &proxy)],
+        &[],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.ends_with(&format!(
+            "hftlist: error: cannot reach the proxy `{proxy}` (from the environment) to fetch \
+             https://export.arxiv.org/api/query?id_list=2501.17433; check HTTPS_PROXY, \
+             HTTP_PROXY, ALL_PROXY and NO_PROXY\n"
+        )),
+        "{}",
+        run.stderr
+    );
+}

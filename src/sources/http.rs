@@ -599,8 +599,9 @@ impl Client {
         if left.is_zero() {
             return Err(timeout_error());
         }
-        let proxy = match proxy_for(target.https, &target.host, &|n| std::env::var(n).ok()) {
-            Some(p) => Some(proxy_config(&p)?),
+        let proxy_url = proxy_for(target.https, &target.host, &|n| std::env::var(n).ok());
+        let proxy = match &proxy_url {
+            Some(p) => Some(proxy_config(p)?),
             None => None,
         };
         let mut builder = ureq::Agent::config_builder()
@@ -619,10 +620,18 @@ impl Client {
             );
         }
         let agent: ureq::Agent = builder.build().into();
-        agent
-            .get(url)
-            .call()
-            .map_err(|e| classify(e, url, &target.host, timeout_error))
+        agent.get(url).call().map_err(|e| {
+            match (classify(e, url, &target.host, timeout_error), &proxy_url) {
+                // Through a proxy, the connection that failed is the one to the proxy.
+                (NetError::ConnectionRefused { .. } | NetError::HostNotFound { .. }, Some(p)) => {
+                    NetError::Proxy(format!(
+                        "cannot reach the proxy `{p}` (from the environment) to fetch {url}; check \
+                     HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY"
+                    ))
+                }
+                (e, _) => e,
+            }
+        })
     }
 
     fn roots(&self) -> Result<Arc<Vec<Certificate<'static>>>, NetError> {
