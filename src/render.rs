@@ -42,6 +42,25 @@ pub fn render(db: &Db, template: &str, options: Options) -> anyhow::Result<Strin
             .build()
             .map_err(|e| anyhow::anyhow!("template syntax settings: {e}"))?,
     );
+    // `cite(id)`: the BibTeX of one record, for a fenced ```bibtex block (every line it writes
+    // starts with `@`, `  field = ` or `}`, so no value can close the fence).
+    let ids: Vec<String> = db.entries.iter().map(|e| e.id.to_string()).collect();
+    let (cited, registry) = (Arc::clone(&papers), db.list.registry.clone());
+    env.add_function(
+        "cite",
+        move |id: &str| -> Result<String, minijinja::Error> {
+            let i = ids.iter().position(|x| x == id).ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("cite(\"{id}\"): no paper has this id"),
+                )
+            })?;
+            let venue = crate::cite::resolve(&cited[i], &registry);
+            let c = crate::cite::citation(id, &cited[i], venue.as_ref());
+            let text = crate::cite::write_entries(&[c], crate::cite::Dialect::Bibtex);
+            Ok(text.trim_end().to_owned())
+        },
+    );
     env.add_function(
         "count",
         move |kwargs: Kwargs| -> Result<usize, minijinja::Error> {

@@ -12,14 +12,16 @@ use crate::output;
 /// What to export.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// BibTeX entries keyed by id.
+    /// BibTeX entries keyed by id, for `.bst` styles (natbib, plain, IEEEtran...).
     #[default]
     Bibtex,
+    /// BibLaTeX entries keyed by id, for biber (`@online` with `eprinttype` for preprints).
+    Biblatex,
     /// CSL-JSON, for citation processors (Zotero, pandoc, citeproc).
     CslJson,
     /// A JSON array of records.
     Json,
-    /// RFC 4180 CSV with a header.
+    /// RFC 4180 CSV with a header; cells a spreadsheet would run as formulas start with `'`.
     Csv,
 }
 
@@ -56,6 +58,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     }
     let text = match args.format {
         Format::Bibtex => cite::bibtex(&found, &db.list.registry),
+        Format::Biblatex => cite::biblatex(&found, &db.list.registry),
         Format::CslJson => cite::csl_json(&found, &db.list.registry)?,
         Format::Json => output::json(&found)?,
         Format::Csv => output::csv(&found),
