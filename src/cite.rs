@@ -10,8 +10,10 @@
 //!   2024"; presentation tracks (`Oral`, `Spotlight`, `Poster`) are not part of the proceedings'
 //!   name and are dropped; any other qualifier is kept as a note.
 //! - A workshop held at a conference (`NeurIPS 2024 Workshop SafeGenAI`) is in "SafeGenAI
-//!   Workshop at NeurIPS 2024", with the series "Advances in Neural Information Processing Systems
-//!   Workshops": never the main proceedings. A workshop series of the registry is in its full name.
+//!   Workshop at NeurIPS 2024": named as a workshop, never as the main proceedings. The host's
+//!   full name is kept in [`Citation::host`] but not written as a `series`/`collection-title`:
+//!   APA, IEEE and `plain.bst` print the series right after the container, so it would repeat
+//!   the conference. A workshop series of the registry is in its full name.
 //! - A journal paper is `@article`/`article-journal` in the journal's full name.
 //! - A preprint (no venue, or a preprint server) is `@misc`/`article` with its arXiv id.
 //! - A venue the registry cannot place is kept whole as a note.
@@ -60,9 +62,9 @@ pub struct Citation<'a> {
     pub authors: Vec<Name>,
     /// The proceedings or journal: BibTeX `booktitle`/`journal`, CSL `container-title`.
     pub container: Option<String>,
-    /// For a workshop held at a conference, the conference's workshops: BibTeX `series`, CSL
-    /// `collection-title`.
-    pub series: Option<String>,
+    /// For a workshop held at a conference, the conference's full name (the views name the
+    /// conference in `container` already).
+    pub host: Option<String>,
     /// What the venue says that no other field holds: the unplaced venue, or a qualifier that is
     /// neither a presentation track nor a workshop.
     pub note: Option<String>,
@@ -128,7 +130,7 @@ pub fn citation<'a>(key: &'a str, paper: &'a Paper, venue: Option<&Resolved<'_>>
         title: &paper.title,
         authors: paper.authors.iter().map(|a| Name::parse(a)).collect(),
         container: None,
-        series: None,
+        host: None,
         note: None,
         year: paper.date.year(),
         date: Some(paper.date),
@@ -181,7 +183,7 @@ pub fn citation<'a>(key: &'a str, paper: &'a Paper, venue: Option<&Resolved<'_>>
         Some(workshop) if r.series.type_ != VenueType::Workshop => {
             c.type_ = CitationType::Workshop;
             c.container = Some(format!("{workshop} at {short_year}"));
-            c.series = Some(format!("{full} Workshops"));
+            c.host = Some(full.clone());
         }
         _ => c.note = Some(q.to_owned()),
     }
@@ -267,7 +269,7 @@ mod tests {
         let p = paper(venue);
         let r = resolve(&p, &reg);
         let c = citation("x", &p, r.as_ref());
-        (c.type_, c.container, c.series, c.note, c.year)
+        (c.type_, c.container, c.host, c.note, c.year)
     }
 
     #[test]
@@ -293,7 +295,7 @@ mod tests {
             (
                 Workshop,
                 s("SafeGenAI Workshop at NeurIPS 2024"),
-                s("Advances in NIPS Workshops"),
+                s("Advances in NIPS"),
                 None,
                 2024
             )

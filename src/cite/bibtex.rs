@@ -69,6 +69,9 @@ pub(super) fn write_entry(out: &mut String, c: &Citation<'_>, dialect: Dialect) 
     if !c.authors.is_empty() {
         let names: Vec<String> = c.authors.iter().map(name).collect();
         field("author", &names.join(" and "));
+    } else if !biblatex {
+        // BibTeX sorts and labels an entry without authors by its `key` field.
+        field("key", c.key);
     }
     if let Some(container) = &c.container {
         let name = match (c.type_, biblatex) {
@@ -77,9 +80,6 @@ pub(super) fn write_entry(out: &mut String, c: &Citation<'_>, dialect: Dialect) 
             _ => "booktitle",
         };
         field(name, &tex(container));
-    }
-    if let Some(series) = &c.series {
-        field("series", &tex(series));
     }
     if c.type_ == CitationType::Preprint
         && !biblatex

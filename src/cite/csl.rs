@@ -1,6 +1,6 @@
 //! The CSL-JSON view of a [`Citation`], with the fields and types Zotero and citeproc use:
-//! `paper-conference` with `container-title` (and `collection-title` for a workshop held at a
-//! conference), `article-journal`, and for a preprint `article` with `publisher: "arXiv"` and
+//! `paper-conference` with `container-title` (for a workshop, the workshop at its conference),
+//! `article-journal`, and for a preprint `article` with `publisher: "arXiv"` and
 //! `number: "arXiv:ID"` (as Zotero maps a preprint). `issued` is the venue's year for a published
 //! paper and the full date for a preprint. Written with serde, so any text is valid JSON.
 
@@ -71,8 +71,6 @@ struct CslItem<'a> {
     issued: CslDate,
     #[serde(rename = "container-title", skip_serializing_if = "Option::is_none")]
     container_title: Option<&'a str>,
-    #[serde(rename = "collection-title", skip_serializing_if = "Option::is_none")]
-    collection_title: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     publisher: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,7 +107,6 @@ fn item<'a>(c: &'a Citation<'a>) -> CslItem<'a> {
             .note
             .as_deref()
             .filter(|_| c.type_ == CitationType::Unplaced)),
-        collection_title: c.series.as_deref(),
         publisher: (preprint && c.arxiv.is_some()).then_some("arXiv"),
         number: c.arxiv.filter(|_| preprint).map(|id| format!("arXiv:{id}")),
         note: c
