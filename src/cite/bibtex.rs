@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 
-use super::names::Name;
+use super::names::{Name, reads_as_written};
 use super::{Citation, CitationType};
 
 /// Which flavour of `.bib` to write.
@@ -142,8 +142,29 @@ pub(super) fn tex(s: &str) -> String {
     out
 }
 
+/// Character pairs TeX typesets as one glyph (`--` is a dash, ``` `` ``` a quote, `<<` a
+/// guillemet in T1): a `{}` between them keeps both characters.
+const LIGATURES: &[[char; 2]] = &[
+    ['-', '-'],
+    ['`', '`'],
+    ['\'', '\''],
+    ['<', '<'],
+    ['>', '>'],
+    [',', ','],
+    ['!', '`'],
+    ['?', '`'],
+];
+
 fn push_tex(out: &mut String, word: &str) {
-    for c in word.chars() {
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
+        if let Some(&next) = chars.peek()
+            && LIGATURES.contains(&[c, next])
+        {
+            out.push(c);
+            out.push_str("{}");
+            continue;
+        }
         match c {
             '&' | '%' | '$' | '#' | '_' => {
                 out.push('\\');
@@ -181,22 +202,34 @@ fn name(n: &Name) -> String {
             family,
             suffix,
         } => {
-            let words = |s: &str| s.split(' ').map(part).collect::<Vec<_>>().join(" ");
+            // Outside the particle, a word BibTeX might split or take for a particle (one that
+            // starts lowercase or with a sign) is braced.
+            let words = |s: &str, particle: bool| {
+                s.split(' ')
+                    .map(|w| {
+                        let p = part(w);
+                        if !particle && !reads_as_written(w) && !p.starts_with('{') {
+                            format!("{{{p}}}")
+                        } else {
+                            p
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
             let mut out = String::new();
             if !particle.is_empty() {
-                out.push_str(&words(particle));
+                out.push_str(&words(particle, true));
                 out.push(' ');
             }
-            // A family name of several words is one unit (BibTeX would take all but the last
-            // for particles if they were lowercase; it keeps them in Last otherwise).
-            out.push_str(&words(family));
+            out.push_str(&words(family, false));
             if !suffix.is_empty() {
                 out.push_str(", ");
                 out.push_str(&part(suffix));
             }
             if !given.is_empty() {
                 out.push_str(", ");
-                out.push_str(&words(given));
+                out.push_str(&words(given, false));
             }
             out
         }
@@ -229,7 +262,7 @@ pub(super) fn title(t: &str) -> String {
     let head = words
         .iter()
         .position(|w| w.ends_with(':'))
-        .filter(|&i| i < 3);
+        .filter(|&i| i < 3 && words[..=i].concat().chars().any(char::is_alphanumeric));
     // A sentence-case title: most words after the first (and after the head) are lowercase,
     // so a capitalised one is a proper noun.
     let from = head.map_or(1, |h| h + 2);
@@ -250,7 +283,7 @@ pub(super) fn title(t: &str) -> String {
             && i == 0
         {
             let name = words[..=h].join(" ");
-            let name = name.trim_end_matches(':');
+            let name = name.strip_suffix(':').unwrap_or(&name);
             out.push('{');
             push_tex(&mut out, name);
             out.push_str("}:");
@@ -317,6 +350,10 @@ mod tests {
              \\$a\\textasciicircum{}b\\$ \\textbackslash{}c \\#1 \\& d"
         );
         assert_eq!(
+            tex("a--b ``c'' <<d>> ,,"),
+            "a-{}-b `{}`c'{}' <{}<d>{}> ,{},"
+        );
+        assert_eq!(
             verbatim("https://a.org/x_y%20#z},note={X}"),
             "https://a.org/x_y%20#z%7D,note=%7BX%7D"
         );
@@ -330,6 +367,8 @@ mod tests {
             ("José García Jr.", "García, Jr., José"),
             ("Barnes and Noble", "{Barnes and Noble}"),
             ("Ada $Love_lace", "{\\$Love\\_lace}, Ada"),
+            ("Cruz y Lopez, Juan", "Cruz {y} Lopez, Juan"),
+            ("danah boyd", "danah {boyd}"),
         ] {
             assert_eq!(name(&Name::parse(written)), bib, "{written}");
         }

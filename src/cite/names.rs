@@ -3,8 +3,9 @@
 //!
 //! Records write names in the paper's order (`Ludwig van Beethoven`, `José García Jr.`) or in
 //! BibTeX's comma forms (`van Beethoven, Ludwig`, `García, Jr., José`). Without a comma the rules
-//! are BibTeX's "First von Last": the particle is the run of words that start with a lowercase
-//! letter, the family name what follows it, or the last word when there is no particle; a
+//! are BibTeX's "First von Last": the particle runs from the first to the last word that starts
+//! with a lowercase letter (the last word never counts), the family name is what follows it, or
+//! the last word when there is no particle; a
 //! trailing `Jr.`, `Sr.`, `II`, `III` or `IV` is the suffix (BibTeX itself would need the comma
 //! form to see it). A name of one word, or one holding `and`, `&`, a digit or a word such as
 //! `Team`, `Lab` or `Consortium`, is an organisation and stays one literal name.
@@ -62,12 +63,18 @@ const ORGANISATION_WORDS: &[&str] = &[
     "university",
 ];
 
-/// Whether a word starts with a lowercase letter, as BibTeX decides a particle: by its first
-/// letter, skipping anything else.
+/// Whether a word is a particle: each of its hyphen-separated pieces starts with a lowercase
+/// letter (BibTeX splits names at hyphens too, and decides by the first letter of each piece).
 fn starts_lowercase(word: &str) -> bool {
-    word.chars()
-        .find(|c| c.is_alphabetic())
-        .is_some_and(char::is_lowercase)
+    word.split(['-', '~'])
+        .all(|piece| piece.chars().next().is_some_and(char::is_lowercase))
+}
+
+/// Whether BibTeX reads a word outside the particle as written: each hyphen-separated piece
+/// starts with an uppercase letter. Any other word (`d'Alembert`, `-x`, `张伟`) must be braced.
+pub(super) fn reads_as_written(word: &str) -> bool {
+    word.split(['-', '~'])
+        .all(|piece| piece.chars().next().is_some_and(char::is_uppercase))
 }
 
 fn is_organisation(words: &[&str]) -> bool {
@@ -78,13 +85,17 @@ fn is_organisation(words: &[&str]) -> bool {
         })
 }
 
-/// Splits `von Last` into the particle and the family name; the last word is always family.
+/// Splits `von Last` into the particle and the family name as BibTeX does: when the first word
+/// starts lowercase, the particle runs to the last such word; the last word is always family.
 fn particle_and_family(words: &[&str]) -> (String, String) {
-    let n = words
-        .iter()
-        .take(words.len().saturating_sub(1))
-        .take_while(|w| starts_lowercase(w))
-        .count();
+    let before_last = &words[..words.len().saturating_sub(1)];
+    let n = match before_last.first() {
+        Some(first) if starts_lowercase(first) => before_last
+            .iter()
+            .rposition(|w| starts_lowercase(w))
+            .map_or(0, |i| i + 1),
+        _ => 0,
+    };
     (words[..n].join(" "), words[n..].join(" "))
 }
 
@@ -176,6 +187,12 @@ mod tests {
             ),
             ("García, Jr., José", person("José", "", "García", "Jr.")),
             ("Jean-Pierre Élan", person("Jean-Pierre", "", "Élan", "")),
+            (
+                "Juan de la Cruz y Lopez",
+                person("Juan", "de la Cruz y", "Lopez", ""),
+            ),
+            ("Cruz y Lopez, Juan", person("Juan", "", "Cruz y Lopez", "")),
+            ("danah boyd", person("", "danah", "boyd", "")),
         ] {
             assert_eq!(Name::parse(written), want, "{written}");
         }
