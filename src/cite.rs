@@ -331,6 +331,15 @@ mod tests {
     }
 
     #[test]
+    fn bibtex_of_one_record_by_id() {
+        let db = Db::load(std::path::Path::new("tests/fixtures/cite")).unwrap();
+        let bib = bibtex_of(&db, "survey").unwrap();
+        assert!(bib.starts_with("@article{survey,\n"), "{bib}");
+        assert_eq!(bib.matches('@').count(), 1, "{bib}");
+        assert_eq!(bibtex_of(&db, "nobody"), None);
+    }
+
+    #[test]
     fn workshops_are_named_as_workshops() {
         assert_eq!(
             workshop_name("Workshop SafeGenAI").as_deref(),
