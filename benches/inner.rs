@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use hftlist::db::{Db, Entry, Spans};
+use hftlist::store::db::{Db, Entry, Spans};
 
 fn synthetic(n: usize) -> Db {
     let real = Db::load(Path::new("papers")).expect("papers/ loads");
@@ -23,7 +23,6 @@ fn synthetic(n: usize) -> Db {
         })
         .collect();
     Db {
-        dir: "db".into(),
         list: real.list,
         files: entries.len(),
         entries,
@@ -34,42 +33,49 @@ fn synthetic(n: usize) -> Db {
 fn benches(c: &mut Criterion) {
     let record = std::fs::read_to_string("papers/vaccine.yaml").expect("a record");
     c.bench_function("parse_record", |b| {
-        b.iter(|| hftlist::db::parse_record(Path::new("x.yaml"), black_box(&record)))
+        b.iter(|| hftlist::store::db::parse_record(Path::new("x.yaml"), black_box(&record)))
     });
 
-    let real = Db::load(Path::new("papers")).expect("papers/ loads");
+    let real = std::sync::Arc::new(
+        hftlist::catalog::Catalog::load(Path::new("papers")).expect("papers/ loads"),
+    );
     let today = jiff::civil::date(2026, 11, 30);
     c.bench_function("lint::check (papers/)", |b| {
-        b.iter(|| hftlist::lint::check(black_box(&real), today))
+        b.iter(|| hftlist::checks::lint::check(black_box(&real), today))
     });
     let template = std::fs::read_to_string("papers/README.template.md").expect("the template");
     c.bench_function("render (papers/)", |b| {
         b.iter(|| {
-            hftlist::render::render(
+            hftlist::views::render::render(
                 black_box(&real),
                 &template,
-                hftlist::render::Options::default(),
+                hftlist::views::render::Options::default(),
             )
         })
     });
 
     for n in [10_000, 100_000] {
-        let db = synthetic(n);
-        let titles: Vec<&str> = db.entries.iter().map(|e| e.paper.title.as_str()).collect();
+        let db = std::sync::Arc::new(hftlist::catalog::Catalog::new(synthetic(n)));
+        let titles: Vec<&str> = db
+            .db()
+            .entries
+            .iter()
+            .map(|e| e.paper.title.as_str())
+            .collect();
         let mut group = c.benchmark_group(format!("{n} papers"));
         group.sample_size(10);
         group.bench_function("similar_pairs", |b| {
-            b.iter(|| hftlist::lint::similar_pairs(black_box(&titles)))
+            b.iter(|| hftlist::checks::lint::similar_pairs(black_box(&titles)))
         });
         group.bench_function("lint::check", |b| {
-            b.iter(|| hftlist::lint::check(black_box(&db), today))
+            b.iter(|| hftlist::checks::lint::check(black_box(&db), today))
         });
         group.bench_function("render", |b| {
             b.iter(|| {
-                hftlist::render::render(
+                hftlist::views::render::render(
                     black_box(&db),
                     &template,
-                    hftlist::render::Options::default(),
+                    hftlist::views::render::Options::default(),
                 )
             })
         });

@@ -13,11 +13,12 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use crate::date::PartialDate;
-use crate::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag as Label};
-use crate::link::Url;
-use crate::list::{List, Section};
-use crate::paper::{Field, Kind, Paper, Stage};
+use crate::catalog::IdentityIndex;
+use crate::model::date::PartialDate;
+use crate::model::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag as Label};
+use crate::model::link::Url;
+use crate::model::list::{List, Section};
+use crate::model::paper::{Kind, Paper, Stage};
 
 /// One list item of the Markdown, as written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -289,7 +290,9 @@ pub struct Importer<'l> {
     list: &'l List,
     mappings: HashMap<String, Mapping>,
     ids: HashSet<String>,
-    keys: HashMap<(Field, String), (&'static str, String)>,
+    /// The identity keys of every known paper -> its index in `known`.
+    identity: IdentityIndex,
+    known: Vec<String>,
 }
 
 impl<'l> Importer<'l> {
@@ -301,18 +304,17 @@ impl<'l> Importer<'l> {
             list,
             mappings,
             ids: HashSet::new(),
-            keys: HashMap::new(),
+            identity: IdentityIndex::default(),
+            known: Vec::new(),
         }
     }
 
     /// Remembers an existing paper, so that the same paper is not imported again.
     pub fn know(&mut self, id: &str, paper: &Paper) {
         self.ids.insert(id.to_owned());
-        for (field, what, key) in paper.identity_keys() {
-            self.keys
-                .entry((field, key))
-                .or_insert_with(|| (what, id.to_owned()));
-        }
+        self.identity
+            .insert(paper.identity_keys(), self.known.len());
+        self.known.push(id.to_owned());
     }
 
     /// Keeps an id from being chosen, e.g. the stem of a file that exists but did not load.
@@ -330,10 +332,11 @@ impl<'l> Importer<'l> {
         match self.build(item) {
             Err(reason) => Outcome::Unparseable { reason },
             Ok((paper, notes)) => {
-                for (field, _, key) in paper.identity_keys() {
-                    if let Some((by, of)) = self.keys.get(&(field, key)) {
-                        return Outcome::Duplicate { of: of.clone(), by };
-                    }
+                if let Some(m) = self.identity.find(&paper.identity_keys()) {
+                    return Outcome::Duplicate {
+                        of: self.known[m.index].clone(),
+                        by: m.what,
+                    };
                 }
                 let id = self.fresh_id(&paper.title);
                 self.know(id.as_str(), &paper);
@@ -384,7 +387,7 @@ impl<'l> Importer<'l> {
         if let Some(venue) = &item.venue {
             let venue = venue.split_whitespace().collect::<Vec<_>>().join(" ");
             match self.list.registry.resolve(&venue) {
-                Some(r) if r.series.type_ == crate::venue::VenueType::PreprintServer => {}
+                Some(r) if r.series.type_ == crate::model::venue::VenueType::PreprintServer => {}
                 Some(r) => paper.venue = Some(r.canonical),
                 None if venue.is_empty() => {}
                 None => {

@@ -19,27 +19,17 @@
 #[macro_use]
 mod macros;
 
-pub mod arxiv;
-pub mod atomic;
-pub mod cite;
+pub mod catalog;
+pub mod checks;
 pub mod cli;
 pub mod cmd;
-pub mod date;
-pub mod db;
-pub mod diag;
 pub mod exit;
-pub mod ident;
 pub mod import;
-pub mod link;
-pub mod lint;
-pub mod list;
-pub mod output;
-pub mod paper;
-pub mod query;
-pub mod render;
-pub mod stats;
+pub mod model;
+pub mod sources;
+pub mod store;
 pub mod synth;
-pub mod venue;
+pub mod views;
 
 use std::process::ExitCode;
 
@@ -51,6 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => cmd::validate::run(&cli.db, &args),
         Command::Add(args) => cmd::add::run(&cli.db, &args),
         Command::Export(args) => cmd::export::run(&cli.db, &args),
+        Command::Fmt(args) => cmd::fmt::run(&cli.db, &args),
         Command::Import(args) => cmd::import::run(&cli.db, &args),
         Command::Query(args) => cmd::query::run(&cli.db, &args),
         Command::Render(args) => cmd::render::run(&cli.db, &args),

@@ -399,8 +399,8 @@ fn csv_neutralises_formula_cells() {
     assert_text(
         &run.stdout,
         "id,title,kind,stage,date,venue,authors,arxiv,doi,openreview,paper,code,project,tags,note\r\n\
-         formula,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",attack,,2024,,'+1 Ada; @Bob,,,,,,,llm,'-2+3\r\n\
-         plain,''quoted' and\ttabbed,attack,,2024,,,,,,,,,,'\tlead\r\n",
+         plain,''quoted' and\ttabbed,attack,,2024,,,,,,,,,,'\tlead\r\n\
+         formula,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",attack,,2024,,'+1 Ada; @Bob,,,,,,,llm,'-2+3\r\n",
     );
 }
 
@@ -413,11 +413,12 @@ fn csv_reads_back_after_one_leading_quote_is_removed() {
         let cell = &rows[row][col];
         cell.strip_prefix('\'').unwrap_or(cell).to_owned()
     };
-    assert_eq!(value(0, 1), "=HYPERLINK(\"http://evil.example\",\"x\")");
-    assert_eq!(value(0, 6), "+1 Ada; @Bob");
-    assert_eq!(value(0, 14), "-2+3");
-    assert_eq!(value(1, 1), "'quoted' and\ttabbed");
-    assert_eq!(value(1, 14), "\tlead");
+    // In the catalog's order: by date, then title.
+    assert_eq!(value(0, 1), "'quoted' and\ttabbed");
+    assert_eq!(value(0, 14), "\tlead");
+    assert_eq!(value(1, 1), "=HYPERLINK(\"http://evil.example\",\"x\")");
+    assert_eq!(value(1, 6), "+1 Ada; @Bob");
+    assert_eq!(value(1, 14), "-2+3");
 }
 
 #[test]

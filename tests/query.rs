@@ -124,7 +124,15 @@ fn invalid_values_are_usage_errors_listing_the_valid_ones() {
         (vec!["--since", "2024/01"], "is not a date of the form"),
         (
             vec!["--venue", "FOO 2024"],
-            "`FOO 2024` is not a venue series, optionally with a year: expected one of `ICLR`, `NeurIPS`, `TMLR`, `arXiv`",
+            "`FOO 2024` does not start with a venue series: expected one of `ICLR`, `NeurIPS`, `TMLR`",
+        ),
+        (
+            vec!["--venue", "arXiv"],
+            "`arXiv` is a preprint server, not a venue: preprints have no venue, so use `--preprint`",
+        ),
+        (
+            vec!["--venue", "ICLR 25"],
+            "`ICLR 25`: the year must have four digits",
         ),
         (vec!["--published", "--preprint"], "cannot be used with"),
     ] {
@@ -333,11 +341,19 @@ fn query_agrees_with_an_independent_reading_of_papers() {
         ),
         (
             vec!["--venue", "ICLR"],
-            Box::new(|r| field(r, "venue").starts_with("ICLR ")),
+            Box::new(|r| main_track(field(r, "venue"), "ICLR ")),
         ),
         (
             vec!["--venue", "NeurIPS 2024"],
-            Box::new(|r| field(r, "venue").starts_with("NeurIPS 2024")),
+            Box::new(|r| main_track(field(r, "venue"), "NeurIPS 2024")),
+        ),
+        (
+            vec!["--venue", "NeurIPS 2024 Workshop"],
+            Box::new(|r| field(r, "venue").starts_with("NeurIPS 2024 Workshop ")),
+        ),
+        (
+            vec!["--venue", "ICLR 2025 *"],
+            Box::new(|r| field(r, "venue").starts_with("ICLR 2025")),
         ),
         (
             vec!["--preprint", "--year", "2026"],
@@ -374,6 +390,23 @@ fn query_agrees_with_an_independent_reading_of_papers() {
             .collect();
         assert!(!want.is_empty(), "{args:?} selects something");
         assert_eq!(got, want, "{args:?}");
+    }
+}
+
+/// An independent reading of "the main proceedings": the venue starts with the prefix (series,
+/// or series and year) and whatever follows the year is nothing or a presentation form.
+fn main_track(venue: &str, prefix: &str) -> bool {
+    let Some(rest) = venue.strip_prefix(prefix) else {
+        return false;
+    };
+    let mut words = rest.split_whitespace();
+    if prefix.ends_with(' ') {
+        // `ICLR ` + a year first.
+        words.next();
+    }
+    match words.next() {
+        None => true,
+        Some(w) => ["Oral", "Spotlight", "Poster", "Highlight"].contains(&w),
     }
 }
 

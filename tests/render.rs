@@ -125,20 +125,20 @@ fn sections_toc_entries_and_figures() {
     assert_text(
         &run.stdout,
         "# Test List\n\n6 papers, 5 attacks, 1 at ICLR 2025.\n\n## Contents\n\n\
-         - [Attacks (4)](#attacks-4)\n\
-         - [Defenses (1)](#defenses-1)\n  - [Alignment Stage Defenses (1)](#alignment-stage-defenses-1)\n\
-         - [Federated (1)](#federated-1)\n\n\
-         ## Attacks (4)\n\n\
+         - [Attacks](#attacks) (4)\n\
+         - [Defenses](#defenses) (1)\n  - [Alignment Stage Defenses](#alignment-stage-defenses) (1)\n\
+         - [Federated](#federated) (1)\n\n\
+         ## Attacks\n\n\
          - [2023/12/31] **Late** *arXiv* [[paper](https://arxiv.org/abs/2312.00004)]\n\
          - [2024] **Year Only** *arXiv* [[paper](https://arxiv.org/abs/2402.00001)]\n\
          - [2024/01] **Month Only** *arXiv* [[paper](https://arxiv.org/abs/2401.00002)]\n\
          - [2024/01/01] **A Day** *arXiv* [[paper](https://arxiv.org/abs/2401.00003)]\n\n\
-         ## Defenses (1)\n\n\
-         ### Alignment Stage Defenses (1)\n\n\
+         ## Defenses\n\n\
+         ### Alignment Stage Defenses\n\n\
          - [2024/10/05] **A Defense: With Everything** *ICLR 2025* [[paper](https://arxiv.org/abs/2410.00005)] \
          [[OpenReview](https://openreview.net/forum?id=tTPHgb0EtV)] [[DOI](https://doi.org/10.1145/3712003)] \
          [[code](https://github.com/a/b)] [[project](https://example.org/p_%28x%29)] `llm` (for diffusion models)\n\n\
-         ## Federated (1)\n\n\
+         ## Federated\n\n\
          - [2024/11] **Federated** *preprint* [[paper](https://example.org/fed)] `federated`\n",
     );
 }
@@ -287,11 +287,18 @@ fn a_template_error_is_reported() {
 /// matches the headings; and the file is current.
 #[test]
 fn the_readme_holds_every_paper_once_and_is_current() {
-    let db = hftlist::db::Db::load(std::path::Path::new("papers")).unwrap();
+    let catalog = std::sync::Arc::new(
+        hftlist::catalog::Catalog::load(std::path::Path::new("papers")).unwrap(),
+    );
+    let db = catalog.db();
     let readme = std::fs::read_to_string("README.md").unwrap();
     let template = std::fs::read_to_string("papers/README.template.md").unwrap();
-    let rendered =
-        hftlist::render::render(&db, &template, hftlist::render::Options::default()).unwrap();
+    let rendered = hftlist::views::render::render(
+        &catalog,
+        &template,
+        hftlist::views::render::Options::default(),
+    )
+    .unwrap();
     assert!(
         readme == rendered,
         "README.md is stale: run `cargo run -- render -o README.md`"
@@ -309,15 +316,32 @@ fn the_readme_holds_every_paper_once_and_is_current() {
             "TOC link #{link} matches no heading"
         );
     }
-    let section_headings: Vec<&String> = headings.iter().filter(|h| h.ends_with(')')).collect();
-    assert_eq!(
-        toc.len(),
-        section_headings.len(),
-        "one TOC line per section heading"
-    );
+    fn names(sections: &[hftlist::model::list::Section], out: &mut Vec<String>) {
+        for s in sections {
+            out.push(s.heading.clone());
+            names(&s.sections, out);
+        }
+    }
+    let mut list_headings = Vec::new();
+    names(&db.list.sections, &mut list_headings);
+    let mut seen = HashMap::new();
+    let section_anchors: Vec<String> = headings
+        .iter()
+        .map(|h| (h, github_anchor(h, &mut seen)))
+        .filter(|(h, _)| list_headings.contains(h))
+        .map(|(_, a)| a)
+        .collect();
+    assert!(!section_anchors.is_empty());
+    for anchor in &section_anchors {
+        assert_eq!(
+            toc.iter().filter(|t| *t == anchor).count(),
+            1,
+            "one TOC line for section #{anchor}"
+        );
+    }
 
-    for entry in &db.entries {
-        let p = &entry.paper;
+    for record in catalog.records() {
+        let p = &record.paper;
         let matches: Vec<&Item> = items.iter().filter(|i| i.title == p.title).collect();
         assert_eq!(
             matches.len(),
@@ -327,10 +351,10 @@ fn the_readme_holds_every_paper_once_and_is_current() {
             matches.len()
         );
         let item = matches[0];
-        let path = db.list.sections_for(p);
-        let leaf = path[0].last().unwrap();
+        let (_, path) = db.list.section_at(&record.sections[0]).unwrap();
+        let leaf = path.last().unwrap();
         assert!(
-            item.heading.starts_with(&format!("{leaf} (")),
+            item.heading == *leaf,
             "`{}` is under `{}`, not `{leaf}`",
             p.title,
             item.heading
@@ -354,12 +378,63 @@ fn the_readme_holds_every_paper_once_and_is_current() {
 /// The chart the README shows is the one the data draws.
 #[test]
 fn the_chart_is_current() {
-    let db = hftlist::db::Db::load(std::path::Path::new("papers")).unwrap();
-    let entries: Vec<&hftlist::db::Entry> = db.entries.iter().collect();
-    let chart = hftlist::stats::svg(&hftlist::stats::compute(&entries, &db.list.registry));
+    let catalog = hftlist::catalog::Catalog::load(std::path::Path::new("papers")).unwrap();
+    let records: Vec<_> = catalog.records().collect();
+    let chart = hftlist::views::stats::svg(&hftlist::views::stats::compute(&catalog, &records));
     let on_disk = std::fs::read_to_string("docs/papers-per-year.svg").unwrap();
     assert!(
         chart == on_disk,
         "docs/papers-per-year.svg is stale: run `cargo run -- stats --svg docs/papers-per-year.svg`"
+    );
+}
+
+/// Every "N papers at VENUE" figure of the README agrees with `query --venue VENUE` and with
+/// `stats`: the three count through the catalog's one filter language.
+#[test]
+fn readme_venue_figures_agree_with_query_and_stats() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let stats = assert_cmd::Command::cargo_bin("hftlist")
+        .unwrap()
+        .args(["--db", "papers", "stats", "--format", "json"])
+        .output()
+        .unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let mut checked = 0;
+    for line in readme.lines().filter(|l| l.starts_with("- ")) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for (i, w) in words.iter().enumerate() {
+            // `N papers at SERIES YEAR` or `N at SERIES YEAR`.
+            if *w != "at" || i + 2 >= words.len() {
+                continue;
+            }
+            let n = words[..i]
+                .iter()
+                .rev()
+                .find_map(|w| w.parse::<usize>().ok());
+            let (series, year) = (words[i + 1], words[i + 2].trim_end_matches('.'));
+            let (Some(n), Ok(_)) = (n, year.parse::<u16>()) else {
+                continue;
+            };
+            let venue = format!("{series} {year}");
+            let out = assert_cmd::Command::cargo_bin("hftlist")
+                .unwrap()
+                .args([
+                    "--db", "papers", "query", "--format", "ids", "--venue", &venue,
+                ])
+                .output()
+                .unwrap();
+            let query = String::from_utf8(out.stdout).unwrap().lines().count();
+            assert_eq!(n, query, "README says {n} at {venue}; query says {query}");
+            let in_stats = stats["by_venue"][&venue].as_u64().unwrap_or(0) as usize;
+            assert_eq!(
+                n, in_stats,
+                "README says {n} at {venue}; stats says {in_stats}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 3,
+        "the README states venue figures ({checked} found)"
     );
 }

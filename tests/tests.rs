@@ -16,6 +16,9 @@ mod bad_inputs;
 // `hftlist add`, against a local fake of the arXiv API.
 mod add;
 
+// `hftlist fmt`: records in canonical form.
+mod fmt;
+
 // `hftlist import`: Markdown lists into records.
 mod import;
 

@@ -16,17 +16,19 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use biblatex::{Bibliography, ChunksExt};
-use hftlist::cite::names::Name;
-use hftlist::cite::{self, Citation, CitationType};
-use hftlist::db::{Entry, Spans};
-use hftlist::paper::{Kind, Paper};
+use hftlist::catalog::{Catalog, Record};
+use hftlist::model::list::List;
+use hftlist::model::paper::{Kind, Paper};
+use hftlist::store::db::{Db, Entry, Spans};
+use hftlist::views::cite::names::Name;
+use hftlist::views::cite::{self, Citation, CitationType};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
-fn list() -> &'static hftlist::list::List {
-    static LIST: OnceLock<hftlist::list::List> = OnceLock::new();
+fn list() -> &'static List {
+    static LIST: OnceLock<List> = OnceLock::new();
     LIST.get_or_init(|| {
-        hftlist::db::parse_list(Path::new("list.yaml"), include_str!("../../papers/list.yaml"))
+        hftlist::store::db::parse_list(Path::new("list.yaml"), include_str!("../../papers/list.yaml"))
             .expect("the bundled list.yaml is valid")
     })
 }
@@ -219,12 +221,19 @@ fuzz_target!(|data: &[u8]| {
     let Some(owned) = build(text) else {
         return;
     };
-    let entries: Vec<&Entry> = owned.iter().collect();
-    let registry = &list().registry;
-    let citations = cite::citations(&entries, registry);
-    check_bib(&cite::bibtex(&entries, registry), &citations, false);
-    check_bib(&cite::biblatex(&entries, registry), &citations, true);
-    check_csl(&cite::csl_json(&entries, registry).expect("CSL-JSON"), &citations);
-    check_csv(&hftlist::output::csv(&entries), &entries);
-    check_json(&hftlist::output::json(&entries).expect("JSON"), &entries);
+    let files = owned.len();
+    let catalog = Catalog::new(Db {
+        list: list().clone(),
+        entries: owned,
+        diagnostics: Vec::new(),
+        files,
+    });
+    let records: Vec<Record<'_>> = catalog.ordered().collect();
+    let entries: Vec<&Entry> = records.iter().map(|r| r.entry).collect();
+    let citations = cite::citations(&records, &catalog);
+    check_bib(&cite::bibtex(&records, &catalog), &citations, false);
+    check_bib(&cite::biblatex(&records, &catalog), &citations, true);
+    check_csl(&cite::csl_json(&records, &catalog).expect("CSL-JSON"), &citations);
+    check_csv(&hftlist::views::output::csv(&entries), &entries);
+    check_json(&hftlist::views::output::json(&entries).expect("JSON"), &entries);
 });

@@ -6,16 +6,17 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use crate::arxiv;
-use crate::date::PartialDate;
-use crate::db::{self, Db, Entry, Spans};
-use crate::diag::Severity;
+use crate::catalog::Catalog;
+use crate::checks::lint;
 use crate::exit;
-use crate::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag};
 use crate::import::slug_for;
-use crate::link::Url;
-use crate::lint;
-use crate::paper::{Field, Kind, Paper, Stage};
+use crate::model::date::PartialDate;
+use crate::model::diag::Severity;
+use crate::model::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag};
+use crate::model::link::Url;
+use crate::model::paper::{Field, Kind, Paper, Stage};
+use crate::sources::arxiv;
+use crate::store::db::{self, Db, Entry, Spans};
 
 /// Arguments of `add`.
 #[derive(Debug, clap::Args)]
@@ -92,20 +93,20 @@ pub struct Args {
 /// Runs `add`: exit 0 when the record was written (or printed), 1 when it was refused (a
 /// duplicate, a taken id, a record that fails validation), 2 when arXiv could not be asked.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
-    let mut db = Db::load(dir)?;
+    let catalog = Catalog::load(dir)?;
     let arxiv_id = match &args.arxiv {
         Some(given) => Some(parse_arxiv_arg(given)?),
         None => None,
     };
     // Refuse a known paper before asking arXiv anything.
-    let known = crate::paper::identity_keys(
+    let known = crate::model::paper::identity_keys(
         arxiv_id.as_ref(),
         args.doi.as_ref(),
         args.openreview.as_ref(),
         args.paper.as_ref(),
         args.title.as_deref().unwrap_or_default(),
     );
-    if let Some(code) = refuse_duplicate(&db, &known) {
+    if let Some(code) = refuse_duplicate(&catalog, &known) {
         return Ok(code);
     }
     let (title, authors, date, code) = match &arxiv_id {
@@ -157,20 +158,23 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         bail!("the title is empty");
     }
     // The fetched title may match a record whose identifiers differ.
-    if let Some(code) = refuse_duplicate(&db, &paper.identity_keys()) {
+    if let Some(code) = refuse_duplicate(&catalog, &paper.identity_keys()) {
         return Ok(code);
     }
     let id = match &args.id {
         Some(id) => id.clone(),
         None => slug_for(&paper.title)
             .parse()
-            .map_err(|e: crate::ident::IdError| anyhow::anyhow!("{e}; choose one with --id"))?,
+            .map_err(|e: crate::model::ident::IdError| {
+                anyhow::anyhow!("{e}; choose one with --id")
+            })?,
     };
-    let path = dir.join(format!("{id}.yaml"));
-    if path.exists() || db.get(id.as_str()).is_some() {
+    let path = db::record_path(dir, &id);
+    if path.exists() || catalog.get(id.as_str()).is_some() {
         let free = (2..)
-            .map(|n| format!("{id}-{n}"))
-            .find(|c| !dir.join(format!("{c}.yaml")).exists())
+            .filter_map(|n| format!("{id}-{n}").parse::<PaperId>().ok())
+            .find(|c| !db::record_path(dir, c).exists() && catalog.get(c.as_str()).is_none())
+            .map(|c| c.to_string())
             .unwrap_or_default();
         eprintln!(
             "hftlist: the id `{id}` is taken by `{}`; choose another with --id (e.g. `--id {free}`)",
@@ -178,7 +182,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(exit::code(exit::PROBLEMS));
     }
-    if !check_record(&mut db, &id, &path, &paper) {
+    if !check_record(catalog.into_db(), &id, &path, &paper) {
         return Ok(exit::code(exit::PROBLEMS));
     }
     if args.dry_run {
@@ -196,43 +200,33 @@ fn parse_arxiv_arg(given: &str) -> anyhow::Result<ArxivId> {
         return Ok(id);
     }
     let bare = given.strip_prefix("arXiv:").unwrap_or(given);
-    let bare = crate::ident::strip_version(bare);
+    let bare = crate::model::ident::strip_version(bare);
     bare.parse::<ArxivId>()
         .map_err(|e| anyhow::anyhow!("{e}; give an id such as `2501.17433` or an arxiv.org URL"))
 }
 
 /// Prints the record that shares one of the keys and returns exit 1, or `None` when the paper
 /// is new.
-fn refuse_duplicate(db: &Db, keys: &[(Field, &str, String)]) -> Option<ExitCode> {
-    for (field, what, key) in keys {
-        let found = db.entries.iter().find(|e| {
-            e.paper
-                .identity_keys()
-                .iter()
-                .any(|(f, _, k)| f == field && k == key)
-        });
-        if let Some(entry) = found {
-            eprintln!(
-                "hftlist: this paper is already in `{}` (same {what}); nothing was written",
-                entry.path.display()
-            );
-            return Some(exit::code(exit::PROBLEMS));
-        }
-    }
-    None
+fn refuse_duplicate(catalog: &Catalog, keys: &[(Field, &'static str, String)]) -> Option<ExitCode> {
+    let found = catalog.identity().find(keys)?;
+    eprintln!(
+        "hftlist: this paper is already in `{}` (same {}); nothing was written",
+        catalog.record(found.index).path.display(),
+        found.what
+    );
+    Some(exit::code(exit::PROBLEMS))
 }
 
 /// Runs every rule on the database with the new record in it; prints what concerns the record.
 /// Returns whether it may be written (no errors).
-fn check_record(db: &mut Db, id: &PaperId, path: &Path, paper: &Paper) -> bool {
+fn check_record(mut db: Db, id: &PaperId, path: &Path, paper: &Paper) -> bool {
     db.entries.push(Entry {
         id: id.clone(),
         path: PathBuf::from(path),
         paper: paper.clone(),
         spans: Spans::default(),
     });
-    let diagnostics = lint::check(db, lint::today());
-    db.entries.pop();
+    let diagnostics = lint::check(&Catalog::new(db), lint::today());
     let mine: Vec<_> = diagnostics.iter().filter(|d| d.file == path).collect();
     for d in &mine {
         eprintln!("{}", d.human());

@@ -3,11 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cite;
-use crate::cli::Filters;
-use crate::db::Db;
+use super::Filters;
+use crate::catalog::Catalog;
 use crate::exit;
-use crate::output;
+use crate::store::db::Entry;
+use crate::views::cite;
+use crate::views::output;
 
 /// What to export.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -43,25 +44,19 @@ pub struct Args {
 
 /// Runs `export`: exit 0 when papers were exported, 1 when none matched.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
-    let db = Db::load(dir)?;
-    let mut found = super::select(&db, &args.filters)?;
-    // By date, then id: a total order that needs no allocation per paper.
-    found.sort_by(|a, b| {
-        a.paper
-            .date
-            .cmp(&b.paper.date)
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    let catalog = Catalog::load(dir)?;
+    let found = super::select(&catalog, &args.filters)?;
     if found.is_empty() {
         eprintln!("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
+    let entries: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     let text = match args.format {
-        Format::Bibtex => cite::bibtex(&found, &db.list.registry),
-        Format::Biblatex => cite::biblatex(&found, &db.list.registry),
-        Format::CslJson => cite::csl_json(&found, &db.list.registry)?,
-        Format::Json => output::json(&found)?,
-        Format::Csv => output::csv(&found),
+        Format::Bibtex => cite::bibtex(&found, &catalog),
+        Format::Biblatex => cite::biblatex(&found, &catalog),
+        Format::CslJson => cite::csl_json(&found, &catalog)?,
+        Format::Json => output::json(&entries)?,
+        Format::Csv => output::csv(&entries),
     };
     super::emit(args.output.as_deref(), &text)?;
     Ok(exit::code(exit::SUCCESS))

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::db::{self, Db};
 use crate::exit;
 use crate::import::{self, Importer, Mapping, Outcome, heading_key};
+use crate::store::db::{self, Db};
 
 /// Arguments of `import`.
 #[derive(Debug, clap::Args)]
@@ -71,12 +71,8 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
                 }
                 if args.dry_run {
                     let text = db::to_yaml(&paper)?;
-                    writeln!(
-                        stdout,
-                        "# {}\n{text}",
-                        dir.join(format!("{id}.yaml")).display()
-                    )
-                    .context("cannot write to stdout")?;
+                    writeln!(stdout, "# {}\n{text}", db::record_path(dir, &id).display())
+                        .context("cannot write to stdout")?;
                 } else {
                     let path = db::create_record(dir, &id, &paper)?;
                     eprintln!("{source}:{}: wrote {}", item.line, path.display());

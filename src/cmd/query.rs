@@ -4,12 +4,13 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::cite;
-use crate::cli::Filters;
-use crate::db::Db;
+use super::Filters;
+use crate::catalog::Catalog;
+use crate::catalog::query::{self, SortKey};
 use crate::exit;
-use crate::output;
-use crate::query::{self, SortKey};
+use crate::store::db::Entry;
+use crate::views::cite;
+use crate::views::output;
 
 /// How to print the papers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -69,8 +70,8 @@ fn table_width() -> Option<usize> {
 
 /// Runs `query`: exit 0 when papers matched, 1 when none did (like grep).
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
-    let db = Db::load(dir)?;
-    let mut found = super::select(&db, &args.filters)?;
+    let catalog = Catalog::load(dir)?;
+    let mut found = super::select(&catalog, &args.filters)?;
     query::sort(&mut found, args.sort, args.reverse);
     if let Some(n) = args.limit {
         found.truncate(n);
@@ -79,14 +80,15 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         eprintln!("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
+    let entries: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     let text = match args.format {
-        Format::Table => output::table(&found, table_width()),
-        Format::Markdown => output::markdown(&found),
-        Format::Json => output::json(&found)?,
-        Format::Yaml => output::yaml(&found)?,
-        Format::Csv => output::csv(&found),
-        Format::Bibtex => cite::bibtex(&found, &db.list.registry),
-        Format::Ids => output::ids(&found),
+        Format::Table => output::table(&entries, table_width()),
+        Format::Markdown => output::markdown(&entries),
+        Format::Json => output::json(&entries)?,
+        Format::Yaml => output::yaml(&entries)?,
+        Format::Csv => output::csv(&entries),
+        Format::Bibtex => cite::bibtex(&found, &catalog),
+        Format::Ids => output::ids(&entries),
     };
     super::emit(None, &text)?;
     Ok(exit::code(exit::SUCCESS))

@@ -5,11 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::db::Db;
-use crate::diag::Tally;
+use std::sync::Arc;
+
+use crate::catalog::Catalog;
+use crate::checks::lint;
 use crate::exit;
-use crate::lint;
-use crate::render::{self, Options};
+use crate::model::diag::Tally;
+use crate::views::render::{self, Options};
 
 /// The template's file name inside the database folder.
 pub const TEMPLATE: &str = "README.template.md";
@@ -36,7 +38,7 @@ pub struct Args {
 
 /// Runs `render`.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
-    let db = Db::load(dir)?;
+    let catalog = Arc::new(Catalog::load(dir)?);
     let template_path = args.template.clone().unwrap_or_else(|| dir.join(TEMPLATE));
     let template = std::fs::read_to_string(&template_path)
         .with_context(|| format!("cannot read the template `{}`", template_path.display()))?;
@@ -46,8 +48,8 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     // Checking and rendering are independent: both run at once, and the rendering is used
     // only if the check finds no error.
     let (diagnostics, text) = std::thread::scope(|scope| {
-        let check = scope.spawn(|| lint::check_errors(&db, lint::today()));
-        let text = render::render(&db, &template, options);
+        let check = scope.spawn(|| lint::check_errors(&catalog, lint::today()));
+        let text = render::render(&catalog, &template, options);
         (check.join(), text)
     });
     let diagnostics = diagnostics.unwrap_or_else(|panic| std::panic::resume_unwind(panic));

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::cli::Filters;
-use crate::db::Db;
+use super::Filters;
+use crate::catalog::Catalog;
 use crate::exit;
-use crate::stats;
+use crate::views::stats;
 
 /// How to print the figures.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -42,9 +42,9 @@ pub struct Args {
 
 /// Runs `stats`.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
-    let db = Db::load(dir)?;
-    let found = super::select(&db, &args.filters)?;
-    let figures = stats::compute(&found, &db.list.registry);
+    let catalog = Catalog::load(dir)?;
+    let found = super::select(&catalog, &args.filters)?;
+    let figures = stats::compute(&catalog, &found);
     if let Some(path) = &args.svg {
         let chart = stats::svg(&figures);
         if args.check {
@@ -59,7 +59,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             }
             return Ok(exit::code(exit::SUCCESS));
         }
-        crate::atomic::replace(path, &chart)?;
+        crate::store::atomic::replace(path, &chart)?;
         return Ok(exit::code(exit::SUCCESS));
     }
     let text = match args.format {

@@ -3,10 +3,10 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::db::Db;
-use crate::diag::{self, Tally};
+use crate::catalog::Catalog;
+use crate::checks::lint;
 use crate::exit;
-use crate::lint;
+use crate::model::diag::{self, Tally};
 
 /// How to print the diagnostics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -40,11 +40,12 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         super::emit(None, &diag::rules_table())?;
         return Ok(exit::code(exit::SUCCESS));
     }
-    let db = Db::load(dir)?;
-    let diagnostics = lint::check(&db, lint::today());
+    let catalog = Catalog::load(dir)?;
+    let diagnostics = lint::check(&catalog, lint::today());
+    let files = catalog.db().files;
     let report = match args.format {
-        Format::Human => diag::human_report(&diagnostics, db.files),
-        Format::Json => diag::json_report(&diagnostics, db.files),
+        Format::Human => diag::human_report(&diagnostics, files),
+        Format::Json => diag::json_report(&diagnostics, files),
     };
     super::emit(None, &report)?;
     let tally = Tally::of(&diagnostics);

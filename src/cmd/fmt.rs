@@ -1,0 +1,71 @@
+//! `hftlist fmt`: rewrites records in the canonical form that `add` and `import` write, so a
+//! record written by hand (or edited) diffs cleanly against every other.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::catalog::Catalog;
+use crate::exit;
+use crate::store::db;
+
+/// Arguments of `fmt`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Write nothing; list the records that are not in canonical form and exit 1 if any.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Only these record files (default: every record of the database).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+/// Runs `fmt`: exit 0 when every record is (now) canonical, 1 when `--check` found some that
+/// are not or some records could not be read (they are left untouched; `validate` says why).
+pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    let catalog = Catalog::load(dir)?;
+    let wanted =
+        |path: &Path| args.files.is_empty() || args.files.iter().any(|f| same_file(f, path));
+    let mut changed = 0;
+    let mut listing = String::new();
+    for record in catalog.records().filter(|r| wanted(&r.path)) {
+        let text = db::to_yaml(&record.paper)?;
+        let current = std::fs::read(&record.path).ok();
+        if current.as_deref() == Some(text.as_bytes()) {
+            continue;
+        }
+        changed += 1;
+        if args.check {
+            listing.push_str(&format!("{}\n", record.path.display()));
+        } else {
+            db::save_record(&record.path, &record.paper)?;
+            eprintln!("formatted {}", record.path.display());
+        }
+    }
+    super::emit(None, &listing)?;
+    let unreadable = catalog.unreadable();
+    if unreadable > 0 {
+        eprintln!(
+            "hftlist: {unreadable} record file(s) could not be read and were left as they are; \
+             run `hftlist validate`"
+        );
+    }
+    if args.check && changed > 0 {
+        eprintln!("hftlist: {changed} record(s) are not in canonical form; run `hftlist fmt`");
+    }
+    let failed = unreadable > 0 || (args.check && changed > 0);
+    Ok(exit::code(if failed {
+        exit::PROBLEMS
+    } else {
+        exit::SUCCESS
+    }))
+}
+
+/// Whether two paths name the same file (as given, or once made canonical).
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (a.canonicalize(), b.canonicalize()),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
