@@ -159,7 +159,11 @@ pub fn citation<'a>(
                 "Findings of the Association for Computational Linguistics: {short_year}"
             ));
         }
-        Track::Workshop if series.type_ != VenueType::Workshop => {
+        // The catalog reads a workshop from the qualifier's first word; `SoLaR Workshop` is one
+        // too, and must not pass for the main proceedings.
+        Track::Workshop | Track::Other
+            if series.type_ != VenueType::Workshop && workshop_name(qualifier).is_some() =>
+        {
             let workshop = workshop_name(qualifier).unwrap_or_else(|| qualifier.to_owned());
             c.type_ = CitationType::Workshop;
             c.container = Some(format!("{workshop} at {short_year}"));
@@ -272,6 +276,16 @@ mod tests {
             (
                 Workshop,
                 s("SafeGenAI Workshop at NeurIPS 2024"),
+                s("Advances in NIPS"),
+                None,
+                2024
+            )
+        );
+        assert_eq!(
+            cite(Some("NeurIPS 2024 SoLaR Workshop")),
+            (
+                Workshop,
+                s("SoLaR Workshop at NeurIPS 2024"),
                 s("Advances in NIPS"),
                 None,
                 2024
