@@ -460,3 +460,37 @@ fn render_cite_of_an_unknown_id_is_an_error() {
         run.stderr
     );
 }
+
+#[test]
+fn whole_list_names_parse_back_one_person_per_author() {
+    let out = assert_cmd::Command::cargo_bin("hftlist")
+        .unwrap()
+        .args(["--db", "papers", "export", "--format", "bibtex"])
+        .output()
+        .unwrap();
+    let bib = Bibliography::parse(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir("papers").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        if !name.ends_with(".yaml") || name == "list.yaml" {
+            continue;
+        }
+        let record: BTreeMap<String, serde_json::Value> =
+            serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let id = name.trim_end_matches(".yaml");
+        let authors = record
+            .get("authors")
+            .and_then(|a| a.as_array())
+            .map_or(0, Vec::len);
+        let entry = bib.get(id).unwrap_or_else(|| panic!("no entry for {id}"));
+        let parsed = if authors == 0 {
+            0
+        } else {
+            entry.author().unwrap().len()
+        };
+        assert_eq!(parsed, authors, "{id}");
+        checked += authors;
+    }
+    assert!(checked > 500, "only {checked} authors");
+}
