@@ -35,6 +35,9 @@ mod import;
 // `hftlist query`.
 mod query;
 
+// `hftlist export` and `query --format bibtex`: citations read back by independent parsers.
+mod export;
+
 // `hftlist render`: the generated README.
 mod render;
 

@@ -13,14 +13,16 @@ use crate::views::output;
 /// What to export.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// BibTeX entries keyed by id.
+    /// BibTeX entries keyed by id, for `.bst` styles (natbib, plain, IEEEtran...).
     #[default]
     Bibtex,
+    /// BibLaTeX entries keyed by id, for biber (`@online` with `eprinttype` for preprints).
+    Biblatex,
     /// CSL-JSON, for citation processors (Zotero, pandoc, citeproc).
     CslJson,
     /// A JSON array of records.
     Json,
-    /// RFC 4180 CSV with a header.
+    /// RFC 4180 CSV with a header; cells a spreadsheet would run as formulas start with `'`.
     Csv,
 }
 
@@ -48,12 +50,13 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         super::say("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
-    let found: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
+    let entries: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     let text = match args.format {
-        Format::Bibtex => cite::bibtex(&found, catalog.registry()),
-        Format::CslJson => cite::csl_json(&found, catalog.registry())?,
-        Format::Json => output::json(&found)?,
-        Format::Csv => output::csv(&found),
+        Format::Bibtex => cite::bibtex(&found, &catalog),
+        Format::Biblatex => cite::biblatex(&found, &catalog),
+        Format::CslJson => cite::csl_json(&found, &catalog)?,
+        Format::Json => output::json(&entries)?,
+        Format::Csv => output::csv(&entries),
     };
     super::emit(args.output.as_deref(), &text)?;
     Ok(exit::code(exit::SUCCESS))

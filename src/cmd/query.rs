@@ -80,15 +80,15 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         super::say("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
-    let found: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
+    let entries: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     let text = match args.format {
-        Format::Table => output::table(&found, table_width()),
-        Format::Markdown => output::markdown(&found),
-        Format::Json => output::json(&found)?,
-        Format::Yaml => output::yaml(&found)?,
-        Format::Csv => output::csv(&found),
-        Format::Bibtex => cite::bibtex(&found, catalog.registry()),
-        Format::Ids => output::ids(&found),
+        Format::Table => output::table(&entries, table_width()),
+        Format::Markdown => output::markdown(&entries),
+        Format::Json => output::json(&entries)?,
+        Format::Yaml => output::yaml(&entries)?,
+        Format::Csv => output::csv(&entries),
+        Format::Bibtex => cite::bibtex(&found, &catalog),
+        Format::Ids => output::ids(&entries),
     };
     super::emit(None, &text)?;
     Ok(exit::code(exit::SUCCESS))
