@@ -1,238 +1,926 @@
-//! Near-identical titles without comparing all pairs.
+//! Near-identical titles as a reader sees them, found in time bounded by the input and the output.
 //!
-//! Titles become sets of normalised words; two titles are near-identical when the Jaccard
-//! similarity of their sets reaches `THRESHOLD`. Prefix filtering (Bayardo et al., "Scaling up
-//! all pairs similarity search", WWW 2007) finds every such pair while looking only at pairs that
-//! share one of their rarest words: with words sorted from rarest to commonest, two sets with
-//! Jaccard >= t must share a word among the first `n - ceil(t * n) + 1` of each. PPJoin's size
-//! and positional filters (Xiao et al., WWW 2008) drop most of those candidates before they are
-//! compared. Rare words have short posting lists, so the cost grows about linearly with the
-//! number of titles; a unit test checks the result against comparing every pair.
+//! **The definition** (docs/format.md gives examples). A title is read as a multiset of canonical
+//! words: lowercase letters and digits, with hyphens and apostrophes inside a word dropped
+//! (`Fine-tuning` = `finetuning`) and British spellings folded to American ones (`behaviour`,
+//! `optimise`, `defence`, `towards`). Its *bodies* are the whole title and, when it has a subtitle
+//! (`X: Y`, or `X - Y` with a spaced dash), each side of at least two words. Two titles are
+//! near-identical when a body of one and a body of the other, at least one of them a whole title,
+//! have the same words in any order, except at most one word that differs by one typo (a letter
+//! inserted, deleted or replaced, or two neighbouring letters swapped), in a body of three or more
+//! words, in a word of four or more letters, and never in a digit (`Llama 2` is not `Llama 3`).
+//!
+//! **The search.** Each body of `n` words is indexed under `n` keys: the hash of its sorted words
+//! with word `i` left out, and word `i` itself. Two bodies within the definition leave out their
+//! differing word (or any word, when none differs) and meet under one key, so the filter is exact
+//! for the definition and does not depend on how often words occur. Inside one key's group, the
+//! left-out words are matched by their own typo keys (the word; the word with one letter deleted,
+//! replaced by a wildcard, or swapped with its neighbour), under which every member is one typo
+//! from the others or from the word the key names. Groups never compare all their pairs:
+//! matching titles are joined in a union-find, and each cluster of near-identical titles comes
+//! out once. The cost is the number of keys, about `words × letters` per title, plus sorting them.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 
-use crate::paper::normalize_title;
+use crate::db::Entry;
+use crate::diag::{Diagnostic, Rule};
+use crate::paper::{Field, normalize_title};
 
-/// Jaccard similarity from which two titles are reported.
-pub(crate) const THRESHOLD: f64 = 0.8;
+/// How many other files a cluster's diagnostic names before it counts the rest.
+pub const MAX_LISTED: usize = 5;
 
-/// Pairs `(earlier, later, similarity)` of indices into `titles` whose word sets are
-/// near-identical, excluding pairs whose normalised titles are equal (those are duplicates).
-pub fn similar_pairs(titles: &[&str]) -> Vec<(usize, usize, f64)> {
-    let normalized: Vec<String> = titles.iter().map(|t| normalize_title(t)).collect();
-    // Words become numbers ranked from rarest to commonest, so a set sorted by number starts
-    // with its rarest words, and comparing two sets is a merge of two short integer lists.
-    let mut frequency: HashMap<&str, u32> = HashMap::new();
-    let word_sets: Vec<Vec<&str>> = normalized
-        .iter()
-        .map(|n| {
-            let mut words: Vec<&str> = n.split(' ').filter(|w| !w.is_empty()).collect();
-            words.sort_unstable();
-            words.dedup();
-            for w in &words {
-                *frequency.entry(w).or_default() += 1;
-            }
-            words
-        })
-        .collect();
-    let mut ranked: Vec<(&str, u32)> = frequency.into_iter().collect();
-    ranked.sort_unstable_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
-    let rank: HashMap<&str, u32> = ranked
-        .iter()
-        .enumerate()
-        .map(|(i, (w, _))| (*w, u32::try_from(i).unwrap_or(u32::MAX)))
-        .collect();
-    let sets: Vec<Vec<u32>> = word_sets
-        .iter()
-        .map(|words| {
-            let mut set: Vec<u32> = words.iter().map(|w| rank[w]).collect();
-            set.sort_unstable();
-            set
-        })
-        .collect();
-    // PPJoin (Xiao et al., "Efficient similarity joins for near duplicate detection", WWW 2008):
-    // records in order of size, so each is compared only with smaller or equal ones; an index of
-    // each record's shorter "mid-prefix"; and a positional bound that drops a candidate as soon
-    // as the words left cannot reach the overlap the threshold needs.
-    let mut order: Vec<usize> = (0..sets.len()).filter(|&i| !sets[i].is_empty()).collect();
-    order.sort_by_key(|&i| (sets[i].len(), i));
-    // Per word: (record, position of the word in that record), in order of record size.
-    let mut postings: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
-    // Overlap seen so far with each candidate (-1: pruned), and which entries to reset.
-    let mut overlap: Vec<i64> = vec![0; sets.len()];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut pairs = Vec::new();
-    for &i in &order {
-        let x = &sets[i];
-        let n = x.len();
-        // Size filter: |y| <= |x| here, and Jaccard >= t needs |y| >= t·|x|. Lists are in order
-        // of size, so the records too small to matter are a prefix of each list.
-        let min_size = (THRESHOLD * n as f64 - 1e-9).ceil() as usize;
-        for (pos, word) in x[..probe_prefix_len(n)].iter().enumerate() {
-            let Some(list) = postings.get(word) else {
-                continue;
-            };
-            let start = list.partition_point(|&(j, _)| sets[j as usize].len() < min_size);
-            for &(j, pos_j) in &list[start..] {
-                let y_len = sets[j as usize].len();
-                let seen = &mut overlap[j as usize];
-                if *seen < 0 {
-                    continue;
-                }
-                if *seen == 0 {
-                    touched.push(j);
-                }
-                let rest = (n - pos - 1).min(y_len - pos_j as usize - 1) as i64;
-                if *seen + 1 + rest >= required_overlap(n, y_len) as i64 {
-                    *seen += 1;
-                } else {
-                    // Even matching every word left would not reach the threshold.
-                    *seen = -1;
-                }
-            }
-        }
-        for &j in &touched {
-            let j = j as usize;
-            let seen = std::mem::take(&mut overlap[j]);
-            if seen <= 0 || normalized[i] == normalized[j] {
-                continue;
-            }
-            let similarity = jaccard(x, &sets[j]);
-            if similarity >= THRESHOLD {
-                pairs.push((i.min(j), i.max(j), similarity));
-            }
-        }
-        touched.clear();
-        let index = u32::try_from(i).unwrap_or(u32::MAX);
-        for (pos, word) in x[..index_prefix_len(n)].iter().enumerate() {
-            let pos = u32::try_from(pos).unwrap_or(u32::MAX);
-            postings.entry(*word).or_default().push((index, pos));
+/// The fewest words a body needs before a typo in it is forgiven.
+const TYPO_MIN_WORDS: usize = 3;
+
+/// The fewest letters the longer of two words needs before they may differ by a typo.
+const TYPO_MIN_LETTERS: usize = 4;
+
+/// The fewest words a subtitle or a main title needs to be compared on its own.
+const PART_MIN_WORDS: usize = 2;
+
+/// Words a British text spells differently, with the American spelling they fold to.
+const SPELLINGS: &[(&str, &str)] = &[
+    ("towards", "toward"),
+    ("defence", "defense"),
+    ("defences", "defenses"),
+    ("offence", "offense"),
+    ("offences", "offenses"),
+    ("licence", "license"),
+    ("pretence", "pretense"),
+    ("programme", "program"),
+    ("programmes", "programs"),
+    ("grey", "gray"),
+    ("judgement", "judgment"),
+    ("judgements", "judgments"),
+    ("ageing", "aging"),
+    ("artefact", "artifact"),
+    ("artefacts", "artifacts"),
+    ("practise", "practice"),
+    ("enrol", "enroll"),
+    ("aluminium", "aluminum"),
+];
+
+/// Endings a British text spells differently (`optimise`, `behaviour`, `modelling`, `centre`),
+/// folded to the American ending. Folding is applied to both titles alike, so it can only ever
+/// equate two spellings of one word.
+const ENDINGS: &[(&str, &str)] = &[
+    ("isations", "izations"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("ised", "ized"),
+    ("isers", "izers"),
+    ("iser", "izer"),
+    ("ises", "izes"),
+    ("ise", "ize"),
+    ("ysing", "yzing"),
+    ("ysed", "yzed"),
+    ("yses", "yzes"),
+    ("yse", "yze"),
+    ("ourable", "orable"),
+    ("ouring", "oring"),
+    ("oured", "ored"),
+    ("ourite", "orite"),
+    ("oural", "oral"),
+    ("ours", "ors"),
+    ("our", "or"),
+    ("elling", "eling"),
+    ("elled", "eled"),
+    ("ellers", "elers"),
+    ("eller", "eler"),
+    ("alling", "aling"),
+    ("alled", "aled"),
+    ("ogues", "ogs"),
+    ("ogue", "og"),
+    ("tres", "ters"),
+    ("tre", "ter"),
+];
+
+/// A word's canonical spelling: the American form of a British one.
+fn fold_spelling(word: String) -> String {
+    if let Some((_, american)) = SPELLINGS.iter().find(|(british, _)| *british == word) {
+        return (*american).to_owned();
+    }
+    for (british, american) in ENDINGS {
+        // `our` only in words of six letters or more (`behaviour`, not `four` or `your`); the
+        // other endings need a stem of at least two letters (`rise` stays, `noise` folds alike).
+        let min_stem = if british.starts_with("our") { 3 } else { 2 };
+        if let Some(stem) = word.strip_suffix(british)
+            && stem.len() >= min_stem
+        {
+            return format!("{stem}{american}");
         }
     }
-    pairs.sort_unstable_by_key(|p| (p.0, p.1));
-    pairs
+    word
 }
 
-/// The overlap two sets of sizes `a` and `b` need for Jaccard >= t: t/(1+t)·(a+b).
-fn required_overlap(a: usize, b: usize) -> usize {
-    (THRESHOLD / (1.0 + THRESHOLD) * (a + b) as f64 - 1e-9).ceil() as usize
+/// The canonical words of a piece of title: lowercase letters and digits; hyphens and
+/// apostrophes inside a word joined (`Fine-tuning` -> `finetuning`); British spellings folded.
+pub fn canonical_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+        } else if matches!(c, '-' | '\'' | '\u{2019}' | '\u{2010}' | '\u{2011}') && !word.is_empty()
+        {
+            // Joined: the next letter continues the word.
+        } else if !word.is_empty() {
+            words.push(fold_spelling(std::mem::take(&mut word)));
+        }
+    }
+    if !word.is_empty() {
+        words.push(fold_spelling(word));
+    }
+    words
 }
 
-/// How many of its rarest words a record is probed with: n - ceil(t·n) + 1.
-fn probe_prefix_len(n: usize) -> usize {
-    prefix_len(n)
+/// Splits a title at its first subtitle mark: a colon, or a dash with spaces around it.
+fn split_subtitle(title: &str) -> Option<(&str, &str)> {
+    let colon = title.find(':').map(|i| (i, 1));
+    let dash = [" - ", " \u{2013} ", " \u{2014} "]
+        .iter()
+        .filter_map(|d| title.find(d).map(|i| (i, d.len())))
+        .min();
+    let (at, len) = match (colon, dash) {
+        (Some(c), Some(d)) => c.min(d),
+        (c, d) => c.or(d)?,
+    };
+    Some((&title[..at], &title[at + len..]))
 }
 
-/// How many of its rarest words a record is indexed under, when only records at least as large
-/// probe it: n - ceil(2t/(1+t)·n) + 1.
-fn index_prefix_len(n: usize) -> usize {
-    let needed = (2.0 * THRESHOLD / (1.0 + THRESHOLD) * n as f64 - 1e-9).ceil() as usize;
-    (n + 1).saturating_sub(needed).clamp(1, n)
+/// One way of reading a title: its canonical words, sorted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Body {
+    words: Vec<String>,
+    /// The whole title, not one side of its subtitle mark.
+    whole: bool,
 }
 
-fn prefix_len(n: usize) -> usize {
-    let needed = (THRESHOLD * n as f64 - 1e-9).ceil() as usize;
-    (n + 1).saturating_sub(needed).clamp(1, n)
+/// The bodies of a title: the whole title, then each side of a subtitle mark that has at least
+/// `PART_MIN_WORDS` words.
+fn bodies(title: &str) -> Vec<Body> {
+    let sorted = |text: &str| {
+        let mut words = canonical_words(text);
+        words.sort_unstable();
+        words
+    };
+    let mut out = vec![Body {
+        words: sorted(title),
+        whole: true,
+    }];
+    if let Some((head, tail)) = split_subtitle(title) {
+        for part in [head, tail] {
+            let words = sorted(part);
+            if words.len() >= PART_MIN_WORDS {
+                out.push(Body {
+                    words,
+                    whole: false,
+                });
+            }
+        }
+    }
+    out
 }
 
-/// Jaccard similarity of two sorted sets of word numbers.
-fn jaccard(a: &[u32], b: &[u32]) -> f64 {
-    let (mut i, mut j, mut shared) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
+/// Whether two distinct words are one typo apart: one letter inserted, deleted or replaced, or
+/// two neighbouring letters swapped; the longer has at least `TYPO_MIN_LETTERS` letters and
+/// neither has a digit.
+fn one_typo(a: &str, b: &str) -> bool {
+    if a == b || a.chars().chain(b.chars()).any(|c| c.is_numeric()) {
+        return false;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() < TYPO_MIN_LETTERS {
+        return false;
+    }
+    let prefix = short.iter().zip(&long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        0 => {
+            let rest = |from: usize| short[from..] == long[from..];
+            rest(prefix + 1)
+                || (prefix + 1 < long.len()
+                    && short[prefix] == long[prefix + 1]
+                    && short[prefix + 1] == long[prefix]
+                    && rest(prefix + 2))
+        }
+        1 => short[prefix..] == long[prefix + 1..],
+        _ => false,
+    }
+}
+
+/// Whether two bodies meet the definition: the same words except at most one, one typo apart.
+fn bodies_match(a: &Body, b: &Body) -> bool {
+    if !(a.whole || b.whole) || a.words.len() != b.words.len() || a.words.is_empty() {
+        return false;
+    }
+    // The multiset difference of two sorted lists.
+    let (mut i, mut j) = (0, 0);
+    let (mut only_a, mut only_b) = (Vec::new(), Vec::new());
+    while i < a.words.len() || j < b.words.len() {
+        match (a.words.get(i), b.words.get(j)) {
+            (Some(x), Some(y)) if x == y => {
                 i += 1;
                 j += 1;
             }
+            (Some(x), Some(y)) if x < y => {
+                only_a.push(x);
+                i += 1;
+            }
+            (Some(_), Some(y)) | (None, Some(y)) => {
+                only_b.push(y);
+                j += 1;
+            }
+            (Some(x), None) => {
+                only_a.push(x);
+                i += 1;
+            }
+            (None, None) => break,
+        }
+        if only_a.len() > 1 || only_b.len() > 1 {
+            return false;
         }
     }
-    shared as f64 / (a.len() + b.len() - shared) as f64
+    match (only_a.first(), only_b.first()) {
+        (None, None) => true,
+        (Some(x), Some(y)) => a.words.len() >= TYPO_MIN_WORDS && one_typo(x, y),
+        _ => false,
+    }
+}
+
+/// Whether two titles are near-identical by the definition (module documentation), compared
+/// directly. Titles equal once normalised count as near-identical here; `validate` reports those
+/// as `duplicate-paper` instead.
+pub fn near_identical(a: &str, b: &str) -> bool {
+    if normalize_title(a) == normalize_title(b) {
+        return true;
+    }
+    let (a, b) = (bodies(a), bodies(b));
+    a.iter().any(|x| b.iter().any(|y| bodies_match(x, y)))
+}
+
+/// A fixed-key hasher, so keys are the same in every run and the search is reproducible.
+#[derive(Clone, Copy, Default)]
+struct FixedState;
+
+impl BuildHasher for FixedState {
+    type Hasher = std::collections::hash_map::DefaultHasher;
+
+    fn build_hasher(&self) -> Self::Hasher {
+        std::collections::hash_map::DefaultHasher::new()
+    }
+}
+
+/// One index entry: a body with one word left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Posting {
+    /// The hash of the body's other words (and their count).
+    rest: u64,
+    /// The title's index.
+    title: u32,
+    /// The left-out word, as an index into the index's words.
+    word: u32,
+    /// Whether the body is the whole title.
+    whole: bool,
+    /// Whether the body has enough words for a typo to be forgiven.
+    typos: bool,
+}
+
+/// The hash of a sorted word list with the word at `skip` left out.
+fn rest_hash(ids: &[u32], skip: usize) -> u64 {
+    let mut h = FixedState.build_hasher();
+    h.write_usize(ids.len());
+    for (k, id) in ids.iter().enumerate() {
+        if k != skip {
+            h.write_u32(*id);
+        }
+    }
+    h.finish()
+}
+
+/// The titles of a list, indexed once for near-identical matches: `clusters` for a whole list
+/// (`validate`), `near` for one new title (`add`, `import`, `discover`).
+#[derive(Debug)]
+pub struct TitleIndex {
+    /// Every distinct canonical word, by id.
+    words: Vec<String>,
+    ids: HashMap<String, u32>,
+    /// Sorted by rest hash.
+    postings: Vec<Posting>,
+    /// For each title, the first earlier title with the same normalised title, if any.
+    duplicate_of: Vec<Option<u32>>,
+    /// The titles of each normalised title, in order.
+    normalized: HashMap<String, Vec<u32>>,
+    titles: Vec<String>,
+}
+
+impl TitleIndex {
+    /// Indexes the titles; results refer to them by their position in `titles`.
+    pub fn new<S: AsRef<str>>(titles: &[S]) -> Self {
+        let mut index = Self {
+            words: Vec::new(),
+            ids: HashMap::new(),
+            postings: Vec::new(),
+            duplicate_of: Vec::with_capacity(titles.len()),
+            normalized: HashMap::with_capacity(titles.len()),
+            titles: titles.iter().map(|t| t.as_ref().to_owned()).collect(),
+        };
+        for (i, title) in titles.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            let title = title.as_ref();
+            let same = index.normalized.entry(normalize_title(title)).or_default();
+            index.duplicate_of.push(same.first().copied());
+            same.push(i);
+            for body in bodies(title) {
+                let ids: Vec<u32> = body.words.iter().map(|w| index.intern(w)).collect();
+                let typos = ids.len() >= TYPO_MIN_WORDS;
+                for (k, &word) in ids.iter().enumerate() {
+                    // A repeated word gives the same key: one posting is enough.
+                    if k > 0 && ids[k - 1] == word {
+                        continue;
+                    }
+                    index.postings.push(Posting {
+                        rest: rest_hash(&ids, k),
+                        title: i,
+                        word,
+                        whole: body.whole,
+                        typos,
+                    });
+                }
+            }
+        }
+        index.postings.sort_unstable();
+        index.postings.dedup();
+        index
+    }
+
+    fn intern(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
+        self.words.push(word.to_owned());
+        self.ids.insert(word.to_owned(), id);
+        id
+    }
+
+    /// How many titles are indexed.
+    pub fn len(&self) -> usize {
+        self.titles.len()
+    }
+
+    /// Whether no title is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.titles.is_empty()
+    }
+
+    /// The indexed titles near-identical to `title` (equal normalised titles included), by
+    /// position, in order.
+    pub fn near(&self, title: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = self
+            .normalized
+            .get(&normalize_title(title))
+            .map_or(Vec::new(), |same| {
+                same.iter().map(|&i| i as usize).collect()
+            });
+        for body in bodies(title) {
+            // Words the index has never seen can only be the left-out word of a match.
+            let ids: Vec<Option<u32>> = body
+                .words
+                .iter()
+                .map(|w| self.ids.get(w).copied())
+                .collect();
+            let unknown = ids.iter().filter(|id| id.is_none()).count();
+            if unknown > 1 {
+                continue;
+            }
+            let known: Vec<u32> = ids.iter().map(|id| id.unwrap_or(u32::MAX)).collect();
+            for (k, word) in body.words.iter().enumerate() {
+                if unknown == 1 && ids[k].is_some() || k > 0 && body.words[k - 1] == *word {
+                    continue;
+                }
+                let rest = rest_hash(&known, k);
+                let start = self.postings.partition_point(|p| p.rest < rest);
+                for p in self.postings[start..].iter().take_while(|p| p.rest == rest) {
+                    let other = &self.words[p.word as usize];
+                    let words_match = other == word
+                        || body.words.len() >= TYPO_MIN_WORDS && one_typo(other, word);
+                    if (body.whole || p.whole)
+                        && words_match
+                        && near_identical(title, &self.titles[p.title as usize])
+                    {
+                        found.push(p.title as usize);
+                    }
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The clusters of near-identical titles: each a sorted list of two or more positions, in
+    /// order of their first. A title whose normalised form repeats an earlier one is left out
+    /// (it is a duplicate, not a near-duplicate); the earlier one stands for it.
+    pub fn clusters(&self) -> Vec<Vec<usize>> {
+        let mut sets = UnionFind::new(self.titles.len());
+        let postings: Vec<Posting> = self
+            .postings
+            .iter()
+            .filter(|p| self.duplicate_of[p.title as usize].is_none())
+            .copied()
+            .collect();
+        let mut start = 0;
+        while start < postings.len() {
+            let rest = postings[start].rest;
+            let end = start + postings[start..].partition_point(|p| p.rest == rest);
+            let group = &postings[start..end];
+            start = end;
+            if group.iter().all(|p| p.title == group[0].title) {
+                continue;
+            }
+            if group.len() <= 8 {
+                for (a, p) in group.iter().enumerate() {
+                    for q in &group[a + 1..] {
+                        if self.postings_match(p, q) {
+                            self.join(&mut sets, p.title, q.title);
+                        }
+                    }
+                }
+            } else {
+                self.join_by_typo_keys(&mut sets, group);
+            }
+        }
+        let mut clusters: HashMap<u32, Vec<usize>> = HashMap::new();
+        for i in 0..self.titles.len() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            clusters.entry(sets.find(i)).or_default().push(i as usize);
+        }
+        let mut out: Vec<Vec<usize>> = clusters.into_values().filter(|c| c.len() > 1).collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Whether two postings under one key are bodies within the definition.
+    fn postings_match(&self, p: &Posting, q: &Posting) -> bool {
+        p.title != q.title
+            && (p.whole || q.whole)
+            && (p.word == q.word
+                || p.typos && one_typo(&self.words[p.word as usize], &self.words[q.word as usize]))
+    }
+
+    /// Joins two titles' clusters, checking the pair against the definition first: the keys are
+    /// hashes, and a collision must not join unrelated titles.
+    fn join(&self, sets: &mut UnionFind, a: u32, b: u32) {
+        if sets.find(a) != sets.find(b)
+            && near_identical(&self.titles[a as usize], &self.titles[b as usize])
+        {
+            sets.union(a, b);
+        }
+    }
+
+    /// Joins the matching members of a large group (all sharing the other words) without
+    /// comparing all pairs: members meet under typo keys of their left-out words.
+    fn join_by_typo_keys(&self, sets: &mut UnionFind, group: &[Posting]) {
+        // (key, kind, member): `Exact` keys are the word; `Deleted` keys the word
+        // with one letter deleted, which meet the `Exact` key of the shorter word. Wildcard and
+        // swap keys are cliques: every two members are one typo apart.
+        let mut keys: Vec<(u64, KeyKind, u32)> = Vec::new();
+        for (m, p) in group.iter().enumerate() {
+            let m = u32::try_from(m).unwrap_or(u32::MAX);
+            let word: Vec<char> = self.words[p.word as usize].chars().collect();
+            keys.push((hash_chars(0, &word, usize::MAX, None), KeyKind::Exact, m));
+            if !p.typos || word.iter().any(|c| c.is_numeric()) {
+                continue;
+            }
+            if word.len() >= TYPO_MIN_LETTERS {
+                for at in 0..word.len() {
+                    if at > 0 && word[at] == word[at - 1] {
+                        continue; // deleting either of two equal letters gives one word
+                    }
+                    keys.push((hash_chars(0, &word, at, None), KeyKind::Deleted, m));
+                    keys.push((
+                        hash_chars(1 + at as u64, &word, at, Some('*')),
+                        KeyKind::Clique,
+                        m,
+                    ));
+                    if at + 1 < word.len() && word[at] != word[at + 1] {
+                        // The two letters in a fixed order: `form` and `from` meet.
+                        let mut swapped = word.clone();
+                        swapped[at] = word[at].min(word[at + 1]);
+                        swapped[at + 1] = word[at].max(word[at + 1]);
+                        keys.push((
+                            hash_chars(u64::MAX - at as u64, &swapped, usize::MAX, None),
+                            KeyKind::Clique,
+                            m,
+                        ));
+                    }
+                }
+            }
+        }
+        keys.sort_unstable();
+        let mut start = 0;
+        while start < keys.len() {
+            let key = keys[start].0;
+            let end = start + keys[start..].partition_point(|k| k.0 == key);
+            let members = &keys[start..end];
+            start = end;
+            if members.len() < 2 {
+                continue;
+            }
+            let posting = |k: &(u64, KeyKind, u32)| group[k.2 as usize];
+            // A hub every member may join: a whole-title member, preferring the word itself.
+            let exact: Vec<Posting> = members
+                .iter()
+                .filter(|k| k.1 != KeyKind::Deleted)
+                .map(posting)
+                .collect();
+            let deleted: Vec<Posting> = members
+                .iter()
+                .filter(|k| k.1 == KeyKind::Deleted)
+                .map(posting)
+                .collect();
+            if let Some(hub) = exact.iter().find(|p| p.whole) {
+                for p in exact.iter().chain(&deleted) {
+                    self.join(sets, hub.title, p.title);
+                }
+            } else if let Some(hub) = deleted.iter().find(|p| p.whole) {
+                // Parts of titles meet a whole title only.
+                for p in &exact {
+                    self.join(sets, hub.title, p.title);
+                }
+                if let Some(first) = exact.first() {
+                    for p in deleted.iter().filter(|p| p.whole) {
+                        self.join(sets, first.title, p.title);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What a typo key stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum KeyKind {
+    /// The word itself: members are the same word.
+    Exact,
+    /// A wildcard or swap key.
+    Clique,
+    /// The word with one letter deleted: a member is one typo from the `Exact` members.
+    Deleted,
+}
+
+/// The hash of a word's letters, leaving out `skip` or putting `wildcard` in its place.
+fn hash_chars(salt: u64, word: &[char], skip: usize, wildcard: Option<char>) -> u64 {
+    let mut h = FixedState.build_hasher();
+    h.write_u64(salt);
+    for (i, c) in word.iter().enumerate() {
+        if i == skip {
+            if let Some(w) = wildcard {
+                h.write_u32(u32::from(w) | 0x8000_0000);
+            }
+        } else {
+            h.write_u32(u32::from(*c));
+        }
+    }
+    h.finish()
+}
+
+/// Disjoint sets over title positions, with path halving and union by size.
+struct UnionFind {
+    parent: Vec<u32>,
+    size: Vec<u32>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        Self {
+            parent: (0..n)
+                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+                .collect(),
+            size: vec![1; n],
+        }
+    }
+
+    fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let grandparent = self.parent[self.parent[x as usize] as usize];
+            self.parent[x as usize] = grandparent;
+            x = grandparent;
+        }
+        x
+    }
+
+    fn union(&mut self, a: u32, b: u32) {
+        let (mut a, mut b) = (self.find(a), self.find(b));
+        if a == b {
+            return;
+        }
+        if self.size[a as usize] < self.size[b as usize] {
+            std::mem::swap(&mut a, &mut b);
+        }
+        self.parent[b as usize] = a;
+        self.size[a as usize] += self.size[b as usize];
+    }
+}
+
+/// The clusters of near-identical titles in a list (see `TitleIndex::clusters`).
+pub fn clusters<S: AsRef<str>>(titles: &[S]) -> Vec<Vec<usize>> {
+    TitleIndex::new(titles).clusters()
+}
+
+/// The `similar-title` rule: one warning per cluster of near-identical titles, on the cluster's
+/// second file, naming the others (at most `MAX_LISTED`, then a count).
+pub(crate) fn check(entries: &[Entry], out: &mut Vec<Diagnostic>) {
+    let titles: Vec<&str> = entries.iter().map(|e| e.paper.title.as_str()).collect();
+    for cluster in clusters(&titles) {
+        let at = &entries[cluster[1]];
+        let others: Vec<String> = cluster
+            .iter()
+            .filter(|&&i| i != cluster[1])
+            .map(|&i| format!("`{}`", entries[i].path.display()))
+            .collect();
+        let message = if let [only] = others.as_slice() {
+            format!("title is nearly the same as that of {only}: if they are one paper, merge them")
+        } else {
+            format!(
+                "title is nearly the same as those of {}: if some are one paper, merge them",
+                name_list(&others)
+            )
+        };
+        out.push(Diagnostic::new(
+            &at.path,
+            at.spans.get(Field::Title),
+            Rule::SimilarTitle,
+            message,
+        ));
+    }
+}
+
+/// `a`, `b` and `c`; `a`, ..., `e` and 7 more: at most `MAX_LISTED` names.
+pub(crate) fn name_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        _ if names.len() <= MAX_LISTED => format!(
+            "{} and {}",
+            names[..names.len() - 1].join(", "),
+            names[names.len() - 1]
+        ),
+        _ => format!(
+            "{} and {} more",
+            names[..MAX_LISTED].join(", "),
+            names.len() - MAX_LISTED
+        ),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The reference: every pair, compared directly.
-    fn all_pairs(titles: &[&str]) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
+    /// Pairs a reader calls the same title, each with the reason.
+    pub(crate) const SAME: &[(&str, &str, &str)] = &[
+        (
+            "a one-letter typo in a short title",
+            "Shadow Alignment against Harmful Fine-tuning",
+            "Shadow Alignment aginst Harmful Fine-tuning",
+        ),
+        (
+            "a doubled letter",
+            "Unleashing the Unseen: Harnessing Benign Datasets for Jailbreaking Large Language Models",
+            "Unleashing the Unseen: Harnessing Benign Datasets for Jailbreaking Large Language Modelss",
+        ),
+        (
+            "two letters swapped",
+            "Safety Tax: Safety Alignment Makes Your Large Reasoning Models Less Reasonable",
+            "Safety Tax: Saftey Alignment Makes Your Large Reasoning Models Less Reasonable",
+        ),
+        (
+            "a letter replaced",
+            "Fine-tuning Aligned Language Models Compromises Safety",
+            "Fine-tuning Aligned Language Modes Compromises Safety",
+        ),
+        (
+            "word order",
+            "Vaccine: Perturbation-aware Alignment for Large Language Models",
+            "Alignment for Large Language Models Vaccine: Perturbation-aware",
+        ),
+        (
+            "punctuation and casing",
+            "What's in your \"safe\" data? Identifying benign data that breaks safety",
+            "WHATS IN YOUR SAFE DATA: IDENTIFYING BENIGN DATA THAT BREAKS SAFETY",
+        ),
+        (
+            "hyphenation",
+            "Safety Alignment Should Be Made More Than Just a Few Tokens Deep for Fine-tuning",
+            "Safety Alignment Should Be Made More Than Just a Few Tokens Deep for Finetuning",
+        ),
+        (
+            "a subtitle present in one only",
+            "Emergent Misalignment: Narrow finetuning can produce broadly misaligned LLMs",
+            "Emergent Misalignment",
+        ),
+        (
+            "a method name present in one only",
+            "Booster: Tackling Harmful Fine-tuning for Large Language Models",
+            "Tackling Harmful Fine-tuning for Large Language Models",
+        ),
+        (
+            "British and American spelling",
+            "Characterising the Behaviour of Defences against Harmful Fine-tuning",
+            "Characterizing the Behavior of Defenses against Harmful Fine-tuning",
+        ),
+        (
+            "towards and toward, modelling and modeling",
+            "Towards Modelling Harmful Fine-tuning",
+            "Toward Modeling Harmful Fine-tuning",
+        ),
+    ];
+
+    /// Pairs a reader calls different titles, each with the reason.
+    pub(crate) const DIFFERENT: &[(&str, &str, &str)] = &[
+        (
+            "the field's stock words only",
+            "Safety Alignment for Large Language Models against Harmful Fine-tuning",
+            "Vaccine: Perturbation-aware Alignment for Large Language Models against Harmful Fine-tuning",
+        ),
+        (
+            "one word added",
+            "Attention Is All You Need",
+            "Attention Is Not All You Need",
+        ),
+        (
+            "one word replaced by another",
+            "Safety Alignment for Large Language Models via Booster",
+            "Safety Alignment for Large Language Models via Vaccine",
+        ),
+        (
+            "a version number",
+            "Fine-tuning Llama 2 Removes Safety Guardrails",
+            "Fine-tuning Llama 3 Removes Safety Guardrails",
+        ),
+        (
+            "same method name, different subtitles",
+            "Vaccine: Perturbation-aware Alignment for Large Language Models",
+            "Vaccine: A Benchmark of Harmful Fine-tuning Attacks",
+        ),
+        (
+            "same description, different method names",
+            "Lisa: Lazy Safety Alignment for Large Language Models",
+            "Booster: Lazy Safety Alignment for Large Language Models",
+        ),
+        (
+            "a typo in a two-word title",
+            "Shadow Alignment",
+            "Shadow Alignmint",
+        ),
+        (
+            "two typos",
+            "Shadow Alignment against Harmful Fine-tuning",
+            "Shadow Alignmnet aginst Harmful Fine-tuning",
+        ),
+        (
+            "a typo in a short word",
+            "Attacks on Large Language Models",
+            "Attacks of Large Language Models",
+        ),
+    ];
+
+    #[test]
+    fn pairs_a_reader_calls_the_same_are_near_identical() {
+        for (why, a, b) in SAME {
+            assert!(near_identical(a, b), "{why}: {a} / {b}");
+            assert!(near_identical(b, a), "{why} (reversed)");
+            assert_eq!(clusters(&[*a, *b]), [vec![0, 1]], "{why}: the index");
+            assert_eq!(TitleIndex::new(&[*a]).near(b), [0], "{why}: a query");
+        }
+    }
+
+    #[test]
+    fn pairs_a_reader_calls_different_are_not() {
+        for (why, a, b) in DIFFERENT {
+            assert!(!near_identical(a, b), "{why}: {a} / {b}");
+            assert!(clusters(&[*a, *b]).is_empty(), "{why}: the index");
+            assert!(TitleIndex::new(&[*a]).near(b).is_empty(), "{why}: a query");
+        }
+    }
+
+    #[test]
+    fn typos_are_one_edit_in_a_word_of_four_letters_without_digits() {
+        assert!(one_typo("against", "aginst"));
+        assert!(one_typo("models", "modelss"));
+        assert!(one_typo("safety", "saftey"));
+        assert!(one_typo("data", "date"));
+        assert!(!one_typo("data", "data"));
+        assert!(!one_typo("on", "of"));
+        assert!(!one_typo("gpt4", "gpt5"));
+        assert!(!one_typo("safety", "sfaety2"));
+        assert!(!one_typo("booster", "vaccine"));
+        assert!(!one_typo("alignment", "alignmnte"));
+    }
+
+    #[test]
+    fn spelling_folds_british_to_american_and_leaves_other_words() {
+        let fold = |w: &str| fold_spelling(w.to_owned());
+        assert_eq!(fold("optimisation"), "optimization");
+        assert_eq!(fold("behaviour"), "behavior");
+        assert_eq!(fold("analyse"), "analyze");
+        assert_eq!(fold("centre"), "center");
+        assert_eq!(fold("labelled"), "labeled");
+        assert_eq!(fold("catalogue"), "catalog");
+        assert_eq!(fold("four"), "four");
+        assert_eq!(fold("your"), "your");
+        assert_eq!(fold("safety"), "safety");
+        assert_eq!(
+            canonical_words("Fine-tuning LLMs' Safety"),
+            ["finetuning", "llms", "safety"]
+        );
+    }
+
+    #[test]
+    fn a_cluster_comes_out_once_and_duplicates_are_left_to_their_rule() {
+        let titles = [
+            "Shadow Alignment against Harmful Fine-tuning",
+            "An Unrelated Benchmark of Something Else",
+            "Shadow Alignment aginst Harmful Fine-tuning",
+            "shadow alignment against harmful fine tuning",
+            "Harmful Fine-tuning against Shadow Alignment",
+        ];
+        assert_eq!(clusters(&titles), [vec![0, 2, 4]]);
+        assert_eq!(
+            TitleIndex::new(&titles).near("Shadow Alignment agianst Harmful Fine-tuning"),
+            [0, 2, 4]
+        );
+        assert_eq!(
+            TitleIndex::new(&titles).near("Shadow Alignment against Harmful Fine-Tuning!"),
+            [0, 2, 3, 4],
+            "equal normalised titles are near"
+        );
+    }
+
+    #[test]
+    fn a_large_group_is_joined_by_typo_keys_as_pairs_would_be() {
+        // Twenty titles sharing nine words; the tenth word is a typo of `guardrail` in a few
+        // and an unrelated word in the rest: only the typos and their source form a cluster.
+        let base = "fine tuning removes the safety of large language models";
+        let mut titles: Vec<String> = vec![format!("{base} guardrail")];
+        for typo in [
+            "guardrial",
+            "guardrails",
+            "gaurdrail",
+            "guardail",
+            "guardrall",
+        ] {
+            titles.push(format!("{base} {typo}"));
+        }
+        for other in [
+            "vaccine", "booster", "antidote", "lisa", "salora", "shield", "sentinel", "barrier",
+            "fence", "wall", "gate", "moat", "lock", "door",
+        ] {
+            titles.push(format!("{base} {other}"));
+        }
+        // Parts alone never meet parts: a head shared by many titles links nothing.
+        for other in [
+            "apples", "bridges", "cactus", "dolphin", "engines", "forests", "glacier", "harbors",
+        ] {
+            titles.push(format!("Shared Method Name: about {other} things"));
+        }
+        let found = clusters(&titles);
+        assert_eq!(found, [vec![0, 1, 2, 3, 4, 5]]);
+        assert_eq!(found, brute_force(&titles));
+    }
+
+    /// Clusters by comparing every pair with `near_identical`, leaving out later duplicates.
+    pub(crate) fn brute_force<S: AsRef<str>>(titles: &[S]) -> Vec<Vec<usize>> {
+        let mut seen = std::collections::HashSet::new();
+        let keep: Vec<bool> = titles
+            .iter()
+            .map(|t| seen.insert(normalize_title(t.as_ref())))
+            .collect();
+        let mut sets = UnionFind::new(titles.len());
         for i in 0..titles.len() {
-            for j in 0..i {
-                let (a, b) = (normalize_title(titles[i]), normalize_title(titles[j]));
-                if a == b {
-                    continue;
-                }
-                let set = |s: &str| {
-                    let mut v: Vec<String> = s
-                        .split(' ')
-                        .filter(|w| !w.is_empty())
-                        .map(str::to_owned)
-                        .collect();
-                    v.sort();
-                    v.dedup();
-                    v
-                };
-                let (sa, sb) = (set(&a), set(&b));
-                let shared = sa.iter().filter(|w| sb.contains(w)).count();
-                let total = sa.len() + sb.len() - shared;
-                if total > 0 && shared as f64 / total as f64 >= THRESHOLD {
-                    out.push((j, i));
+            for j in i + 1..titles.len() {
+                if keep[i] && keep[j] && near_identical(titles[i].as_ref(), titles[j].as_ref()) {
+                    sets.union(i as u32, j as u32);
                 }
             }
         }
+        let mut groups: HashMap<u32, Vec<usize>> = HashMap::new();
+        for i in 0..titles.len() {
+            groups.entry(sets.find(i as u32)).or_default().push(i);
+        }
+        let mut out: Vec<Vec<usize>> = groups.into_values().filter(|c| c.len() > 1).collect();
+        out.sort_unstable();
         out
     }
 
     #[test]
-    fn finds_typos_and_reorderings_but_not_related_titles() {
-        let titles = [
-            "Unleashing the Unseen: Harnessing Benign Datasets for Jailbreaking Large Language Models",
-            "Vaccine: Perturbation-aware Alignment for Large Language Models",
-            "Unleashing the Unseen: Harnessing Benign Datasets for Jailbreaking Large Language Modelss",
-            "Targeted Vaccine: Safety Alignment for Large Language Models",
-            "Vaccine: Perturbation-aware alignment for large language models",
-            "Alignment for Large Language Models Vaccine: Perturbation-aware",
-        ];
-        let found: Vec<(usize, usize)> = similar_pairs(&titles)
-            .iter()
-            .map(|&(a, b, _)| (a, b))
-            .collect();
-        assert_eq!(found, [(0, 2), (1, 5), (4, 5)]);
-        assert_eq!(found, all_pairs(&titles));
-    }
-
-    #[test]
-    fn agrees_with_all_pairs_on_generated_titles() {
-        for (count, vocabulary, seed) in [(300, 12, 7u64), (500, 16, 11), (600, 8, 3)] {
-            agrees_with_all_pairs(count, vocabulary, seed);
-        }
-    }
-
-    fn agrees_with_all_pairs(count: usize, vocabulary: usize, mut seed: u64) {
-        let words: Vec<String> = (0..vocabulary).map(|i| format!("w{i}")).collect();
-        let mut titles = Vec::new();
-        for _ in 0..count {
-            let mut t = Vec::new();
-            for _ in 0..(3 + seed % 9) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                t.push(words[(seed >> 33) as usize % words.len()].as_str());
-            }
-            titles.push(t.join(" "));
-        }
-        let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
-        let mut found: Vec<(usize, usize)> = similar_pairs(&refs)
-            .iter()
-            .map(|&(a, b, _)| (a, b))
-            .collect();
-        found.sort_unstable();
-        let mut expected = all_pairs(&refs);
-        expected.sort_unstable();
-        assert!(!expected.is_empty(), "the case has similar pairs to find");
-        assert_eq!(found, expected);
+    fn names_are_listed_up_to_a_limit() {
+        let names: Vec<String> = (0..8).map(|i| format!("`{i}`")).collect();
+        assert_eq!(name_list(&names[..1]), "`0`");
+        assert_eq!(name_list(&names[..3]), "`0`, `1` and `2`");
+        assert_eq!(name_list(&names), "`0`, `1`, `2`, `3`, `4` and 3 more");
     }
 }
