@@ -58,8 +58,8 @@ fn benches(c: &mut Criterion) {
         let titles: Vec<&str> = db.entries.iter().map(|e| e.paper.title.as_str()).collect();
         let mut group = c.benchmark_group(format!("{n} papers"));
         group.sample_size(10);
-        group.bench_function("similar_pairs", |b| {
-            b.iter(|| hftlist::lint::similar_pairs(black_box(&titles)))
+        group.bench_function("clusters", |b| {
+            b.iter(|| hftlist::lint::clusters(black_box(&titles)))
         });
         group.bench_function("lint::check", |b| {
             b.iter(|| hftlist::lint::check(black_box(&db), today))

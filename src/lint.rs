@@ -15,7 +15,7 @@ use crate::paper::{Field, Kind};
 use crate::venue::VenueType;
 
 pub use identity::{Signal, SignalKind, signals};
-pub use similar::{MAX_LISTED, TitleIndex, canonical_words, clusters, near_identical};
+pub use similar::{MAX_LISTED, ReadTitle, TitleIndex, canonical_words, clusters, near_identical};
 
 /// All diagnostics for the database: those met while loading and those of every rule, sorted.
 pub fn check(db: &Db, today: jiff::civil::Date) -> Vec<Diagnostic> {

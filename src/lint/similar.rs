@@ -215,37 +215,71 @@ fn bodies_match(a: &Body, b: &Body) -> bool {
     if !(a.whole || b.whole) || a.words.len() != b.words.len() || a.words.is_empty() {
         return false;
     }
-    // The multiset difference of two sorted lists.
+    // The multiset difference of two sorted lists, given up at the second word on either side.
     let (mut i, mut j) = (0, 0);
-    let (mut only_a, mut only_b) = (Vec::new(), Vec::new());
-    while i < a.words.len() || j < b.words.len() {
-        match (a.words.get(i), b.words.get(j)) {
+    let (mut only_a, mut only_b): (Option<&String>, Option<&String>) = (None, None);
+    loop {
+        let (x, y) = (a.words.get(i), b.words.get(j));
+        let (from_a, from_b) = match (x, y) {
+            (None, None) => break,
             (Some(x), Some(y)) if x == y => {
                 i += 1;
                 j += 1;
+                continue;
             }
-            (Some(x), Some(y)) if x < y => {
-                only_a.push(x);
-                i += 1;
+            (Some(x), Some(y)) if x < y => (Some(x), None),
+            (Some(_), Some(y)) | (None, Some(y)) => (None, Some(y)),
+            (Some(x), None) => (Some(x), None),
+        };
+        if let Some(x) = from_a {
+            if only_a.replace(x).is_some() {
+                return false;
             }
-            (Some(_), Some(y)) | (None, Some(y)) => {
-                only_b.push(y);
-                j += 1;
-            }
-            (Some(x), None) => {
-                only_a.push(x);
-                i += 1;
-            }
-            (None, None) => break,
+            i += 1;
         }
-        if only_a.len() > 1 || only_b.len() > 1 {
-            return false;
+        if let Some(y) = from_b {
+            if only_b.replace(y).is_some() {
+                return false;
+            }
+            j += 1;
         }
     }
-    match (only_a.first(), only_b.first()) {
+    match (only_a, only_b) {
         (None, None) => true,
         (Some(x), Some(y)) => a.words.len() >= TYPO_MIN_WORDS && one_typo(x, y),
         _ => false,
+    }
+}
+
+/// A title read for comparison once, to compare with many others (`near_identical` reads both
+/// titles on every call).
+#[derive(Clone, Debug)]
+pub struct ReadTitle {
+    normalized: String,
+    bodies: Vec<Body>,
+}
+
+impl ReadTitle {
+    /// Reads a title: its normalised form and its bodies.
+    pub fn new(title: &str) -> Self {
+        Self {
+            normalized: normalize_title(title),
+            bodies: bodies(title),
+        }
+    }
+
+    /// Whether the two titles are near-identical (see `near_identical`).
+    pub fn matches(&self, other: &Self) -> bool {
+        self.normalized == other.normalized
+            || self
+                .bodies
+                .iter()
+                .any(|x| other.bodies.iter().any(|y| bodies_match(x, y)))
+    }
+
+    /// The title normalised as `duplicate-paper` compares it.
+    pub fn normalized(&self) -> &str {
+        &self.normalized
     }
 }
 
@@ -253,11 +287,7 @@ fn bodies_match(a: &Body, b: &Body) -> bool {
 /// directly. Titles equal once normalised count as near-identical here; `validate` reports those
 /// as `duplicate-paper` instead.
 pub fn near_identical(a: &str, b: &str) -> bool {
-    if normalize_title(a) == normalize_title(b) {
-        return true;
-    }
-    let (a, b) = (bodies(a), bodies(b));
-    a.iter().any(|x| b.iter().any(|y| bodies_match(x, y)))
+    ReadTitle::new(a).matches(&ReadTitle::new(b))
 }
 
 /// A fixed-key hasher, so keys are the same in every run and the search is reproducible.
