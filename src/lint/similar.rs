@@ -838,6 +838,32 @@ mod tests {
     }
 
     #[test]
+    fn the_examples_in_the_format_guide_hold() {
+        let guide = include_str!("../../docs/format.md");
+        let (mut reported, mut not) = (0, 0);
+        for row in guide
+            .lines()
+            .filter(|l| l.starts_with("| reported |") || l.starts_with("| not reported |"))
+        {
+            let cells: Vec<&str> = row.split(" | ").collect();
+            let title = |cell: &str| cell.trim().trim_matches('`').to_owned();
+            let (a, b) = (title(cells[1]), title(cells[2]));
+            let expected = row.starts_with("| reported |");
+            assert_eq!(near_identical(&a, &b), expected, "{row}");
+            assert_eq!(clusters(&[&a, &b]).len(), usize::from(expected), "{row}");
+            if expected {
+                reported += 1;
+            } else {
+                not += 1;
+            }
+        }
+        assert!(
+            reported >= 9 && not >= 9,
+            "the table has {reported} and {not} rows"
+        );
+    }
+
+    #[test]
     fn typos_are_one_edit_in_a_word_of_four_letters_without_digits() {
         assert!(one_typo("against", "aginst"));
         assert!(one_typo("models", "modelss"));
