@@ -14,7 +14,7 @@ use crate::ident::{ArxivId, Doi, OpenReviewId};
 use crate::link::Url;
 use crate::paper::{Field, Paper};
 
-use super::similar::name_list;
+use super::similar::{FxMap, name_list};
 
 /// What kind of identity two records share.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -181,7 +181,7 @@ type Members = Vec<(usize, Field)>;
 
 /// The `shared-identity` rule.
 pub(crate) fn check(entries: &[Entry], out: &mut Vec<Diagnostic>) {
-    let mut groups: HashMap<(SignalKind, String), Members> = HashMap::new();
+    let mut groups: FxMap<(SignalKind, String), Members> = FxMap::default();
     for (i, entry) in entries.iter().enumerate() {
         for s in signals(&entry.paper) {
             let members = groups.entry((s.kind, s.key)).or_default();

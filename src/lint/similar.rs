@@ -96,42 +96,62 @@ const ENDINGS: &[(&str, &str)] = &[
     ("tre", "ter"),
 ];
 
-/// A word's canonical spelling: the American form of a British one.
-fn fold_spelling(word: String) -> String {
+/// A word's canonical spelling, in place: the American form of a British one.
+fn fold_spelling(word: &mut String) {
     if let Some((_, american)) = SPELLINGS.iter().find(|(british, _)| *british == word) {
-        return (*american).to_owned();
+        word.clear();
+        word.push_str(american);
+        return;
     }
     for (british, american) in ENDINGS {
         // `our` only in words of six letters or more (`behaviour`, not `four` or `your`); the
         // other endings need a stem of at least two letters (`rise` stays, `noise` folds alike).
         let min_stem = if british.starts_with("our") { 3 } else { 2 };
-        if let Some(stem) = word.strip_suffix(british)
-            && stem.len() >= min_stem
+        // The last letter first: most words end in none of the endings, and this is per word.
+        if word.len() >= british.len() + min_stem
+            && word.as_bytes().last() == british.as_bytes().last()
+            && word.ends_with(british)
         {
-            return format!("{stem}{american}");
+            word.truncate(word.len() - british.len());
+            word.push_str(american);
+            return;
         }
     }
-    word
+}
+
+/// Calls `f` with each canonical word of a piece of title (see `canonical_words`), reusing one
+/// buffer.
+fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    let mut emit = |word: &mut String| {
+        if !word.is_empty() {
+            fold_spelling(word);
+            f(word);
+            word.clear();
+        }
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if c.is_ascii() {
+                word.push(c.to_ascii_lowercase());
+            } else {
+                word.extend(c.to_lowercase());
+            }
+        } else if matches!(c, '-' | '\'' | '\u{2019}' | '\u{2010}' | '\u{2011}') && !word.is_empty()
+        {
+            // Joined: the next letter continues the word.
+        } else {
+            emit(&mut word);
+        }
+    }
+    emit(&mut word);
 }
 
 /// The canonical words of a piece of title: lowercase letters and digits; hyphens and
 /// apostrophes inside a word joined (`Fine-tuning` -> `finetuning`); British spellings folded.
 pub fn canonical_words(text: &str) -> Vec<String> {
     let mut words = Vec::new();
-    let mut word = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
-        } else if matches!(c, '-' | '\'' | '\u{2019}' | '\u{2010}' | '\u{2011}') && !word.is_empty()
-        {
-            // Joined: the next letter continues the word.
-        } else if !word.is_empty() {
-            words.push(fold_spelling(std::mem::take(&mut word)));
-        }
-    }
-    if !word.is_empty() {
-        words.push(fold_spelling(word));
-    }
+    for_each_word(text, |w| words.push(w.to_owned()));
     words
 }
 
@@ -290,17 +310,73 @@ pub fn near_identical(a: &str, b: &str) -> bool {
     ReadTitle::new(a).matches(&ReadTitle::new(b))
 }
 
-/// A fixed-key hasher, so keys are the same in every run and the search is reproducible.
+/// A fast fixed-key hasher (the multiply-rotate step of rustc's FxHash, with a final mix so
+/// that sorted keys spread evenly): keys are the same in every run, so the search is
+/// reproducible. Keys are only a filter: every match is checked against the definition.
 #[derive(Clone, Copy, Default)]
-struct FixedState;
+pub(crate) struct Fx(u64);
 
-impl BuildHasher for FixedState {
-    type Hasher = std::collections::hash_map::DefaultHasher;
-
-    fn build_hasher(&self) -> Self::Hasher {
-        std::collections::hash_map::DefaultHasher::new()
+impl Fx {
+    fn add(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(eight));
+        }
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 56));
+    }
+
+    fn write_u8(&mut self, x: u8) {
+        self.add(u64::from(x));
+    }
+
+    fn write_u32(&mut self, x: u32) {
+        self.add(u64::from(x));
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.add(x);
+    }
+
+    fn write_usize(&mut self, x: usize) {
+        self.add(x as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // MurmurHash3's finaliser.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+/// Builds `Fx` hashers.
+#[derive(Clone, Copy, Default, Debug)]
+pub(crate) struct FixedState;
+
+impl BuildHasher for FixedState {
+    type Hasher = Fx;
+
+    fn build_hasher(&self) -> Fx {
+        Fx::default()
+    }
+}
+
+/// A hash map keyed with `Fx`.
+pub(crate) type FxMap<K, V> = HashMap<K, V, FixedState>;
 
 /// One index entry: a body with one word left out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -309,15 +385,32 @@ struct Posting {
     rest: u64,
     /// The title's index.
     title: u32,
-    /// The left-out word, as an index into the index's words.
-    word: u32,
-    /// Whether the body is the whole title.
-    whole: bool,
-    /// Whether the body has enough words for a typo to be forgiven.
-    typos: bool,
+    /// The left-out word, as an index into the index's words, and two flags in the top bits:
+    /// `WHOLE` (the body is the whole title) and `TYPOS` (it has enough words for a typo to be
+    /// forgiven). Sixteen bytes a posting keep the sort fast.
+    word_flags: u32,
 }
 
-/// The hash of a sorted word list with the word at `skip` left out.
+/// `Posting::word_flags`: the body is the whole title.
+const WHOLE: u32 = 1 << 31;
+/// `Posting::word_flags`: the body has `TYPO_MIN_WORDS` words or more.
+const TYPOS: u32 = 1 << 30;
+
+impl Posting {
+    fn word(&self) -> u32 {
+        self.word_flags & !(WHOLE | TYPOS)
+    }
+
+    fn whole(&self) -> bool {
+        self.word_flags & WHOLE != 0
+    }
+
+    fn typos(&self) -> bool {
+        self.word_flags & TYPOS != 0
+    }
+}
+
+/// The hash of a sorted list of word ids with the one at `skip` left out.
 fn rest_hash(ids: &[u32], skip: usize) -> u64 {
     let mut h = FixedState.build_hasher();
     h.write_usize(ids.len());
@@ -335,13 +428,13 @@ fn rest_hash(ids: &[u32], skip: usize) -> u64 {
 pub struct TitleIndex {
     /// Every distinct canonical word, by id.
     words: Vec<String>,
-    ids: HashMap<String, u32>,
+    ids: FxMap<String, u32>,
     /// Sorted by rest hash.
     postings: Vec<Posting>,
     /// For each title, the first earlier title with the same normalised title, if any.
     duplicate_of: Vec<Option<u32>>,
     /// The titles of each normalised title, in order.
-    normalized: HashMap<String, Vec<u32>>,
+    normalized: FxMap<String, Vec<u32>>,
     titles: Vec<String>,
 }
 
@@ -350,33 +443,34 @@ impl TitleIndex {
     pub fn new<S: AsRef<str>>(titles: &[S]) -> Self {
         let mut index = Self {
             words: Vec::new(),
-            ids: HashMap::new(),
-            postings: Vec::new(),
+            ids: FxMap::default(),
+            postings: Vec::with_capacity(titles.len() * 16),
             duplicate_of: Vec::with_capacity(titles.len()),
-            normalized: HashMap::with_capacity(titles.len()),
+            normalized: FxMap::with_capacity_and_hasher(titles.len(), FixedState),
             titles: titles.iter().map(|t| t.as_ref().to_owned()).collect(),
         };
+        let (mut head, mut tail, mut whole) = (Vec::new(), Vec::new(), Vec::new());
         for (i, title) in titles.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             let title = title.as_ref();
             let same = index.normalized.entry(normalize_title(title)).or_default();
             index.duplicate_of.push(same.first().copied());
             same.push(i);
-            for body in bodies(title) {
-                let ids: Vec<u32> = body.words.iter().map(|w| index.intern(w)).collect();
-                let typos = ids.len() >= TYPO_MIN_WORDS;
-                for (k, &word) in ids.iter().enumerate() {
-                    // A repeated word gives the same key: one posting is enough.
-                    if k > 0 && ids[k - 1] == word {
-                        continue;
+            // The whole title's words are those of its two sides.
+            let (head_text, tail_text) = split_subtitle(title).unwrap_or((title, ""));
+            head.clear();
+            tail.clear();
+            for_each_word(head_text, |w| head.push(index.intern(w)));
+            for_each_word(tail_text, |w| tail.push(index.intern(w)));
+            whole.clear();
+            whole.extend_from_slice(&head);
+            whole.extend_from_slice(&tail);
+            index.add_body(i, &mut whole, true);
+            if !tail_text.is_empty() {
+                for part in [&mut head, &mut tail] {
+                    if part.len() >= PART_MIN_WORDS {
+                        index.add_body(i, part, false);
                     }
-                    index.postings.push(Posting {
-                        rest: rest_hash(&ids, k),
-                        title: i,
-                        word,
-                        whole: body.whole,
-                        typos,
-                    });
                 }
             }
         }
@@ -385,11 +479,32 @@ impl TitleIndex {
         index
     }
 
+    /// Indexes one body of title `i` under each of its words left out.
+    fn add_body(&mut self, i: u32, ids: &mut [u32], whole: bool) {
+        ids.sort_unstable();
+        let typos = ids.len() >= TYPO_MIN_WORDS;
+        for (k, &word) in ids.iter().enumerate() {
+            // A repeated word gives the same key: one posting is enough.
+            if k > 0 && ids[k - 1] == word {
+                continue;
+            }
+            self.postings.push(Posting {
+                rest: rest_hash(ids, k),
+                title: i,
+                word_flags: word | if whole { WHOLE } else { 0 } | if typos { TYPOS } else { 0 },
+            });
+        }
+    }
+
     fn intern(&mut self, word: &str) -> u32 {
         if let Some(&id) = self.ids.get(word) {
             return id;
         }
-        let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
+        // Ids leave the top two bits to the posting flags: a list would need a billion distinct
+        // words to reach them, and the count saturates rather than wraps.
+        let id = u32::try_from(self.words.len())
+            .unwrap_or(u32::MAX)
+            .min(TYPOS - 1);
         self.words.push(word.to_owned());
         self.ids.insert(word.to_owned(), id);
         id
@@ -414,31 +529,34 @@ impl TitleIndex {
             .map_or(Vec::new(), |same| {
                 same.iter().map(|&i| i as usize).collect()
             });
+        let read = ReadTitle::new(title);
         for body in bodies(title) {
-            // Words the index has never seen can only be the left-out word of a match.
-            let ids: Vec<Option<u32>> = body
+            // Words by id, as the index sorts them; a word the index has never seen can only be
+            // the left-out word of a match, and sorts last.
+            let mut words: Vec<(u32, &str)> = body
                 .words
                 .iter()
-                .map(|w| self.ids.get(w).copied())
+                .map(|w| (self.ids.get(w).copied().unwrap_or(u32::MAX), w.as_str()))
                 .collect();
-            let unknown = ids.iter().filter(|id| id.is_none()).count();
+            words.sort_unstable();
+            let unknown = words.iter().filter(|w| w.0 == u32::MAX).count();
             if unknown > 1 {
                 continue;
             }
-            let known: Vec<u32> = ids.iter().map(|id| id.unwrap_or(u32::MAX)).collect();
-            for (k, word) in body.words.iter().enumerate() {
-                if unknown == 1 && ids[k].is_some() || k > 0 && body.words[k - 1] == *word {
+            let ids: Vec<u32> = words.iter().map(|w| w.0).collect();
+            for (k, &(id, word)) in words.iter().enumerate() {
+                if unknown == 1 && id != u32::MAX || k > 0 && ids[k - 1] == id {
                     continue;
                 }
-                let rest = rest_hash(&known, k);
+                let rest = rest_hash(&ids, k);
                 let start = self.postings.partition_point(|p| p.rest < rest);
                 for p in self.postings[start..].iter().take_while(|p| p.rest == rest) {
-                    let other = &self.words[p.word as usize];
+                    let other = &self.words[p.word() as usize];
                     let words_match = other == word
                         || body.words.len() >= TYPO_MIN_WORDS && one_typo(other, word);
-                    if (body.whole || p.whole)
+                    if (body.whole || p.whole())
                         && words_match
-                        && near_identical(title, &self.titles[p.title as usize])
+                        && read.matches(&ReadTitle::new(&self.titles[p.title as usize]))
                     {
                         found.push(p.title as usize);
                     }
@@ -455,21 +573,24 @@ impl TitleIndex {
     /// (it is a duplicate, not a near-duplicate); the earlier one stands for it.
     pub fn clusters(&self) -> Vec<Vec<usize>> {
         let mut sets = UnionFind::new(self.titles.len());
-        let postings: Vec<Posting> = self
-            .postings
-            .iter()
-            .filter(|p| self.duplicate_of[p.title as usize].is_none())
-            .copied()
-            .collect();
+        let postings = &self.postings;
         let mut start = 0;
         while start < postings.len() {
             let rest = postings[start].rest;
-            let end = start + postings[start..].partition_point(|p| p.rest == rest);
-            let group = &postings[start..end];
+            let mut end = start + 1;
+            while end < postings.len() && postings[end].rest == rest {
+                end += 1;
+            }
+            let whole_group = &postings[start..end];
             start = end;
-            if group.iter().all(|p| p.title == group[0].title) {
+            if whole_group.iter().all(|p| p.title == whole_group[0].title) {
                 continue;
             }
+            let group: Vec<Posting> = whole_group
+                .iter()
+                .filter(|p| self.duplicate_of[p.title as usize].is_none())
+                .copied()
+                .collect();
             if group.len() <= 8 {
                 for (a, p) in group.iter().enumerate() {
                     for q in &group[a + 1..] {
@@ -479,25 +600,22 @@ impl TitleIndex {
                     }
                 }
             } else {
-                self.join_by_typo_keys(&mut sets, group);
+                self.join_by_typo_keys(&mut sets, &group);
             }
         }
-        let mut clusters: HashMap<u32, Vec<usize>> = HashMap::new();
-        for i in 0..self.titles.len() {
-            let i = u32::try_from(i).unwrap_or(u32::MAX);
-            clusters.entry(sets.find(i)).or_default().push(i as usize);
-        }
-        let mut out: Vec<Vec<usize>> = clusters.into_values().filter(|c| c.len() > 1).collect();
-        out.sort_unstable();
-        out
+        sets.groups()
     }
 
     /// Whether two postings under one key are bodies within the definition.
     fn postings_match(&self, p: &Posting, q: &Posting) -> bool {
         p.title != q.title
-            && (p.whole || q.whole)
-            && (p.word == q.word
-                || p.typos && one_typo(&self.words[p.word as usize], &self.words[q.word as usize]))
+            && (p.whole() || q.whole())
+            && (p.word() == q.word()
+                || p.typos()
+                    && one_typo(
+                        &self.words[p.word() as usize],
+                        &self.words[q.word() as usize],
+                    ))
     }
 
     /// Joins two titles' clusters, checking the pair against the definition first: the keys are
@@ -519,9 +637,9 @@ impl TitleIndex {
         let mut keys: Vec<(u64, KeyKind, u32)> = Vec::new();
         for (m, p) in group.iter().enumerate() {
             let m = u32::try_from(m).unwrap_or(u32::MAX);
-            let word: Vec<char> = self.words[p.word as usize].chars().collect();
+            let word: Vec<char> = self.words[p.word() as usize].chars().collect();
             keys.push((hash_chars(0, &word, usize::MAX, None), KeyKind::Exact, m));
-            if !p.typos || word.iter().any(|c| c.is_numeric()) {
+            if !p.typos() || word.iter().any(|c| c.is_numeric()) {
                 continue;
             }
             if word.len() >= TYPO_MIN_LETTERS {
@@ -571,17 +689,17 @@ impl TitleIndex {
                 .filter(|k| k.1 == KeyKind::Deleted)
                 .map(posting)
                 .collect();
-            if let Some(hub) = exact.iter().find(|p| p.whole) {
+            if let Some(hub) = exact.iter().find(|p| p.whole()) {
                 for p in exact.iter().chain(&deleted) {
                     self.join(sets, hub.title, p.title);
                 }
-            } else if let Some(hub) = deleted.iter().find(|p| p.whole) {
+            } else if let Some(hub) = deleted.iter().find(|p| p.whole()) {
                 // Parts of titles meet a whole title only.
                 for p in &exact {
                     self.join(sets, hub.title, p.title);
                 }
                 if let Some(first) = exact.first() {
-                    for p in deleted.iter().filter(|p| p.whole) {
+                    for p in deleted.iter().filter(|p| p.whole()) {
                         self.join(sets, first.title, p.title);
                     }
                 }
@@ -640,6 +758,32 @@ impl UnionFind {
             x = grandparent;
         }
         x
+    }
+
+    /// The sets of two or more members, each sorted, in order of their first member.
+    fn groups(&mut self) -> Vec<Vec<usize>> {
+        let mut members: Vec<(u32, u32)> = Vec::new();
+        for i in 0..self.parent.len() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            let root = self.find(i);
+            if self.size[root as usize] > 1 {
+                members.push((root, i));
+            }
+        }
+        members.sort_unstable();
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        let mut last = None;
+        for (root, i) in members {
+            if last != Some(root) {
+                out.push(Vec::new());
+                last = Some(root);
+            }
+            if let Some(group) = out.last_mut() {
+                group.push(i as usize);
+            }
+        }
+        out.sort_unstable();
+        out
     }
 
     fn union(&mut self, a: u32, b: u32) {
@@ -879,7 +1023,11 @@ mod tests {
 
     #[test]
     fn spelling_folds_british_to_american_and_leaves_other_words() {
-        let fold = |w: &str| fold_spelling(w.to_owned());
+        let fold = |w: &str| {
+            let mut w = w.to_owned();
+            fold_spelling(&mut w);
+            w
+        };
         assert_eq!(fold("optimisation"), "optimization");
         assert_eq!(fold("behaviour"), "behavior");
         assert_eq!(fold("analyse"), "analyze");
