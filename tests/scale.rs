@@ -153,7 +153,7 @@ fn agrees_with_brute_force(shape: Shape, count: usize, planted: usize, seed: u64
     for (source, copy) in &synthetic.planted {
         let (a, b) = (position[source.as_str()], position[copy.as_str()]);
         assert!(
-            cluster_of.get(&a).is_some() && cluster_of.get(&a) == cluster_of.get(&b),
+            cluster_of.contains_key(&a) && cluster_of.get(&a) == cluster_of.get(&b),
             "planted pair {source} / {copy} not found: {:?} / {:?}",
             titles[a],
             titles[b]
