@@ -355,4 +355,54 @@ mod tests {
             ]
         );
     }
+
+    fn entries(records: &[(&str, &str)]) -> Vec<Entry> {
+        records
+            .iter()
+            .map(|(id, identity)| {
+                let yaml = format!("title: T {id}\nkind: attack\ndate: \"2024\"\n{identity}\n");
+                let (paper, spans, _) =
+                    crate::db::parse_record(std::path::Path::new("x.yaml"), &yaml);
+                Entry {
+                    id: id.parse().unwrap(),
+                    path: format!("{id}.yaml").into(),
+                    paper: paper.unwrap(),
+                    spans,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn records_linked_by_shared_identities_are_one_warning() {
+        let found = |records: &[(&str, &str)]| {
+            let mut out = Vec::new();
+            check(&entries(records), &mut out);
+            out.into_iter()
+                .map(|d| format!("{}: {}", d.file.display(), d.message))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            found(&[
+                ("a", "arxiv: \"2402.01109\"\ncode: https://github.com/x/y"),
+                (
+                    "b",
+                    "doi: 10.1145/3712003\ncode: https://github.com/X/Y.git"
+                ),
+                ("c", "paper: https://arxiv.org/abs/2402.01109v2"),
+                ("d", "doi: 10.1145/3712004\ncode: https://github.com/x/z"),
+            ]),
+            [
+                "b.yaml: same code repository `github.com/x/y` and arXiv id `2402.01109` as \
+              `a.yaml` and `c.yaml`: if some are one paper, merge them"
+            ]
+        );
+        assert!(
+            found(&[
+                ("a", "arxiv: \"2402.01109\""),
+                ("b", "arxiv: \"2402.01110\""),
+            ])
+            .is_empty()
+        );
+    }
 }

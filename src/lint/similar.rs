@@ -8,10 +8,10 @@
 //! near-identical when a body of one and a body of the other, at least one of them a whole title,
 //! have the same words in any order, except at most one word that differs by one typo (a letter
 //! inserted, deleted or replaced, or two neighbouring letters swapped), in a body of three or more
-//! words, in a word of four or more letters, and never in a digit (`Llama 2` is not `Llama 3`).
+//! words, in a word of 4 to 40 letters, and never in a digit (`Llama 2` is not `Llama 3`).
 //!
-//! **The search.** Each body of `n` words is indexed under `n` keys: the hash of its sorted words
-//! with word `i` left out, and word `i` itself. Two bodies within the definition leave out their
+//! **The search.** Each body of `n` words is indexed under `n` keys: the hash of the multiset of
+//! its words with word `i` left out, and word `i` itself. Two bodies within the definition leave out their
 //! differing word (or any word, when none differs) and meet under one key, so the filter is exact
 //! for the definition and does not depend on how often words occur. Inside one key's group, the
 //! left-out words are matched by their own typo keys (the word; the word with one letter deleted,
@@ -35,6 +35,10 @@ const TYPO_MIN_WORDS: usize = 3;
 
 /// The fewest letters the longer of two words needs before they may differ by a typo.
 const TYPO_MIN_LETTERS: usize = 4;
+
+/// The most letters a word may have and still differ by a typo: it bounds the typo keys of a
+/// hostile record's giant word.
+const TYPO_MAX_LETTERS: usize = 40;
 
 /// The fewest words a subtitle or a main title needs to be compared on its own.
 const PART_MIN_WORDS: usize = 2;
@@ -204,15 +208,15 @@ fn bodies(title: &str) -> Vec<Body> {
 }
 
 /// Whether two distinct words are one typo apart: one letter inserted, deleted or replaced, or
-/// two neighbouring letters swapped; the longer has at least `TYPO_MIN_LETTERS` letters and
-/// neither has a digit.
+/// two neighbouring letters swapped; the longer has `TYPO_MIN_LETTERS` to `TYPO_MAX_LETTERS`
+/// letters and neither has a digit.
 fn one_typo(a: &str, b: &str) -> bool {
     if a == b || a.chars().chain(b.chars()).any(|c| c.is_numeric()) {
         return false;
     }
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if long.len() < TYPO_MIN_LETTERS {
+    if !(TYPO_MIN_LETTERS..=TYPO_MAX_LETTERS).contains(&long.len()) {
         return false;
     }
     let prefix = short.iter().zip(&long).take_while(|(x, y)| x == y).count();
@@ -410,16 +414,36 @@ impl Posting {
     }
 }
 
-/// The hash of a sorted list of word ids with the one at `skip` left out.
-fn rest_hash(ids: &[u32], skip: usize) -> u64 {
-    let mut h = FixedState.build_hasher();
-    h.write_usize(ids.len());
-    for (k, id) in ids.iter().enumerate() {
-        if k != skip {
-            h.write_u32(*id);
+/// A word id mixed into 64 bits, for the multiset hashes of `RestHashes`.
+fn mix(id: u32) -> u64 {
+    let mut h = Fx::default();
+    h.write_u32(id);
+    h.finish()
+}
+
+/// The hashes of a body's words with one left out, each in constant time: the multiset hash of
+/// the words is the sum of their mixed ids, and leaving a word out subtracts it. (A title of
+/// thousands of words, which a hostile record may carry, costs linear time, not quadratic.)
+struct RestHashes {
+    sum: u64,
+    len: u64,
+}
+
+impl RestHashes {
+    fn new(ids: &[u32]) -> Self {
+        Self {
+            sum: ids.iter().fold(0u64, |s, &id| s.wrapping_add(mix(id))),
+            len: ids.len() as u64,
         }
     }
-    h.finish()
+
+    /// The key of the body with `id` (one of its words) left out.
+    fn without(&self, id: u32) -> u64 {
+        let mut h = Fx::default();
+        h.write_u64(self.len);
+        h.write_u64(self.sum.wrapping_sub(mix(id)));
+        h.finish()
+    }
 }
 
 /// The titles of a list, indexed once for near-identical matches: `clusters` for a whole list
@@ -483,13 +507,14 @@ impl TitleIndex {
     fn add_body(&mut self, i: u32, ids: &mut [u32], whole: bool) {
         ids.sort_unstable();
         let typos = ids.len() >= TYPO_MIN_WORDS;
+        let rests = RestHashes::new(ids);
         for (k, &word) in ids.iter().enumerate() {
             // A repeated word gives the same key: one posting is enough.
             if k > 0 && ids[k - 1] == word {
                 continue;
             }
             self.postings.push(Posting {
-                rest: rest_hash(ids, k),
+                rest: rests.without(word),
                 title: i,
                 word_flags: word | if whole { WHOLE } else { 0 } | if typos { TYPOS } else { 0 },
             });
@@ -544,11 +569,12 @@ impl TitleIndex {
                 continue;
             }
             let ids: Vec<u32> = words.iter().map(|w| w.0).collect();
+            let rests = RestHashes::new(&ids);
             for (k, &(id, word)) in words.iter().enumerate() {
                 if unknown == 1 && id != u32::MAX || k > 0 && ids[k - 1] == id {
                     continue;
                 }
-                let rest = rest_hash(&ids, k);
+                let rest = rests.without(id);
                 let start = self.postings.partition_point(|p| p.rest < rest);
                 for p in self.postings[start..].iter().take_while(|p| p.rest == rest) {
                     let other = &self.words[p.word() as usize];
@@ -642,7 +668,7 @@ impl TitleIndex {
             if !p.typos() || word.iter().any(|c| c.is_numeric()) {
                 continue;
             }
-            if word.len() >= TYPO_MIN_LETTERS {
+            if (TYPO_MIN_LETTERS..=TYPO_MAX_LETTERS).contains(&word.len()) {
                 for at in 0..word.len() {
                     if at > 0 && word[at] == word[at - 1] {
                         continue; // deleting either of two equal letters gives one word
@@ -1118,6 +1144,28 @@ mod tests {
         let mut out: Vec<Vec<usize>> = groups.into_values().filter(|c| c.len() > 1).collect();
         out.sort_unstable();
         out
+    }
+
+    #[test]
+    fn hostile_titles_cost_linear_time() {
+        // Twenty thousand words in a title, a word of a hundred thousand letters: each would
+        // take minutes if any step were quadratic in the title or the word.
+        let many: String = (0..20_000).map(|i| format!("w{i} ")).collect();
+        let giant = "a".repeat(100_000);
+        let titles = [
+            many.clone(),
+            format!("{many} extra"),
+            format!("one two {giant}"),
+            format!("one two {giant}b"),
+        ];
+        let started = std::time::Instant::now();
+        assert!(clusters(&titles).is_empty());
+        assert!(
+            TitleIndex::new(&titles)
+                .near(&format!("{many}x"))
+                .is_empty()
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
     }
 
     #[test]
