@@ -54,5 +54,8 @@ mod properties;
 // The near-duplicate detector on a synthetic database.
 mod scale;
 
+// The near-duplicate rules from the command line: similar titles and shared identities.
+mod near_duplicates;
+
 // The bundled database: it validates, and every record is in canonical form.
 mod data;
