@@ -38,6 +38,7 @@ pub mod output;
 pub mod paper;
 pub mod query;
 pub mod render;
+pub mod site;
 pub mod stats;
 pub mod synth;
 pub mod venue;
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Query(args) => cmd::query::run(&cli.db, &args),
         Command::Render(args) => cmd::render::run(&cli.db, &args),
         Command::Stats(args) => cmd::stats::run(&cli.db, &args),
+        Command::Site(args) => cmd::site::run(&cli.db, &args),
     }
 }
 

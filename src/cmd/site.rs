@@ -1,0 +1,90 @@
+//! `hftlist site`: the static website (`index.html`, `site.css`, `site.js`, `papers.json`),
+//! written to a folder or checked against one.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::catalog::Catalog;
+use crate::diag::Tally;
+use crate::exit;
+use crate::lint;
+use crate::site::{self, SiteFile};
+
+/// Arguments of `site`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["output", "check"])))]
+pub struct Args {
+    /// Write the site into DIR (created if missing; only the site's own files are replaced).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 0 when DIR holds the site as it would be written, 1 (naming the first stale file)
+    /// when not.
+    #[arg(long, value_name = "DIR")]
+    pub check: Option<PathBuf>,
+}
+
+/// Runs `site`.
+pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    let catalog = Catalog::load(dir)?;
+    let tally = Tally::of(&lint::check_errors(&catalog, lint::today()));
+    if tally.errors > 0 {
+        eprintln!(
+            "hftlist: error: the database has {} error(s), and a site built from it could leave \
+             papers out; run `hftlist validate`",
+            tally.errors
+        );
+        return Ok(exit::code(exit::PROBLEMS));
+    }
+    let files = site::build(&catalog)?;
+    if let Some(out) = &args.check {
+        return check(out, &files);
+    }
+    let Some(out) = &args.output else {
+        anyhow::bail!("give `-o DIR` or `--check DIR`");
+    };
+    write(out, &files)?;
+    Ok(exit::code(exit::SUCCESS))
+}
+
+/// Writes every file of the site into `out`, each atomically.
+fn write(out: &Path, files: &[SiteFile]) -> anyhow::Result<()> {
+    match std::fs::metadata(out) {
+        Ok(m) if !m.is_dir() => {
+            anyhow::bail!("`{}` exists and is not a folder", out.display())
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(out)
+            .with_context(|| format!("cannot create the folder `{}`", out.display()))?,
+        Err(e) => return Err(e).with_context(|| format!("cannot use `{}`", out.display())),
+    }
+    for f in files {
+        crate::atomic::replace(&out.join(f.name), &f.text)?;
+    }
+    Ok(())
+}
+
+/// Compares the folder's files with the site's; names the first one that is missing or differs.
+fn check(out: &Path, files: &[SiteFile]) -> anyhow::Result<ExitCode> {
+    let fix = format!("hftlist site -o {}", out.display());
+    for f in files {
+        let path = out.join(f.name);
+        let found = match std::fs::read(&path) {
+            Ok(found) => found,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                eprintln!("hftlist: `{}` does not exist; run `{fix}`", path.display());
+                return Ok(exit::code(exit::PROBLEMS));
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot read `{}`", path.display()));
+            }
+        };
+        if found != f.text.as_bytes() {
+            eprintln!("hftlist: `{}` is not current; run `{fix}`", path.display());
+            return Ok(exit::code(exit::PROBLEMS));
+        }
+    }
+    Ok(exit::code(exit::SUCCESS))
+}
