@@ -433,14 +433,14 @@ fn filters_form(out: &mut String, venues: &[VenueOption], (first, last): (i16, i
     out.push_str("</select></div>\n");
     out.push_str(
         "<div class=\"field\"><label for=\"f_pub\">Status</label><select id=\"f_pub\" \
-         name=\"pub\"><option value=\"\">Published or preprint</option><option \
+         name=\"pub\"><option value=\"\">Any status</option><option \
          value=\"published\">Published</option><option value=\"preprint\">Preprint</option>\
          </select></div>\n<div class=\"field check\"><input type=\"checkbox\" id=\"f_code\" \
          name=\"code\" value=\"1\"><label for=\"f_code\">Has code</label></div>\n\
-         <div class=\"field\"><label for=\"f_sort\">Sort</label><select id=\"f_sort\" \
+         <div class=\"field sort\"><label for=\"f_sort\">Sort</label><select id=\"f_sort\" \
          name=\"sort\"><option value=\"newest\">Newest first</option><option \
          value=\"date\">Oldest first</option><option value=\"title\">Title</option></select>\
-         </div>\n<div class=\"field\"><button type=\"button\" id=\"f_clear\">Clear</button>\
+         </div>\n<div class=\"field clear\"><button type=\"button\" id=\"f_clear\">Clear</button>\
          </div>\n</form>\n",
     );
 }

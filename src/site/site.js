@@ -226,6 +226,9 @@
       if ((s.n > 0) !== s.shown) {
         s.shown = s.n > 0;
         s.el.hidden = !s.shown;
+        if (s.toc) {
+          s.toc.parentNode.hidden = !s.shown;
+        }
       }
     });
     reorder();
