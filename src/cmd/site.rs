@@ -29,7 +29,15 @@ pub struct Args {
 /// Runs `site`.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::load(dir)?;
-    let tally = Tally::of(&lint::check_errors(&catalog, lint::today()));
+    // Checking and building are independent: both run at once, and the site is used only if
+    // the check finds no error (as `render` does).
+    let (diagnostics, files) = std::thread::scope(|scope| {
+        let check = scope.spawn(|| lint::check_errors(&catalog, lint::today()));
+        let files = site::build(&catalog);
+        (check.join(), files)
+    });
+    let diagnostics = diagnostics.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let tally = Tally::of(&diagnostics);
     if tally.errors > 0 {
         eprintln!(
             "hftlist: error: the database has {} error(s), and a site built from it could leave \
@@ -38,7 +46,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         );
         return Ok(exit::code(exit::PROBLEMS));
     }
-    let files = site::build(&catalog)?;
+    let files = files?;
     if let Some(out) = &args.check {
         return check(out, &files);
     }

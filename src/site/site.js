@@ -70,14 +70,29 @@
     papers.push(p);
     byId.set(p.id, p);
   });
-  var lists = Array.prototype.map.call(document.querySelectorAll("ol.papers"), function (ol) {
-    return {
-      ol: ol,
-      papers: Array.prototype.map.call(ol.children, function (li) {
-        return byId.get(li.getAttribute("data-id"));
-      }).filter(Boolean),
-    };
+  // A section's papers come in lists of at most 50, so that the browser can skip the lists off
+  // screen (content-visibility: auto). Each list keeps its number of slots when re-sorted.
+  var groups = new Map();
+  var lists = [];
+  document.querySelectorAll("ol.papers").forEach(function (ol) {
+    var group = groups.get(ol.parentNode);
+    if (!group) {
+      group = { lists: [], papers: [] };
+      groups.set(ol.parentNode, group);
+    }
+    var list = { ol: ol, size: ol.children.length, n: -1 };
+    group.lists.push(list);
+    lists.push(list);
+    Array.prototype.forEach.call(ol.children, function (li) {
+      var p = byId.get(li.getAttribute("data-id"));
+      if (p) {
+        group.papers.push(p);
+        p.list = list;
+      }
+    });
   });
+  // The height of a paper, to size the lists off screen; measured once the page is laid out.
+  var paperHeight = 110;
   var currentSort = "newest";
 
   function selectValue(select, value) {
@@ -182,15 +197,45 @@
         return p.r;
       },
     }[currentSort];
-    lists.forEach(function (l) {
-      var sorted = l.papers.slice().sort(function (a, b) {
+    groups.forEach(function (group) {
+      var sorted = group.papers.slice().sort(function (a, b) {
         return key(a) - key(b);
       });
-      var frag = document.createDocumentFragment();
-      sorted.forEach(function (p) {
-        frag.appendChild(p.el);
+      var at = 0;
+      group.lists.forEach(function (l) {
+        var frag = document.createDocumentFragment();
+        sorted.slice(at, at + l.size).forEach(function (p) {
+          frag.appendChild(p.el);
+          p.list = l;
+        });
+        at += l.size;
+        l.ol.appendChild(frag);
       });
-      l.ol.appendChild(frag);
+    });
+    countLists();
+    sizeLists(true);
+  }
+
+  function countLists() {
+    lists.forEach(function (l) {
+      l.seen = 0;
+    });
+    papers.forEach(function (p) {
+      if (p.shown) {
+        p.list.seen++;
+      }
+    });
+  }
+
+  // Hides empty lists and sizes the others for when they are off screen.
+  function sizeLists(all) {
+    lists.forEach(function (l) {
+      if (!all && l.seen === l.n) {
+        return;
+      }
+      l.n = l.seen;
+      l.ol.hidden = l.n === 0;
+      l.ol.style.containIntrinsicBlockSize = Math.round(l.n * paperHeight) + "px";
     });
   }
 
@@ -201,6 +246,9 @@
     sections.forEach(function (s) {
       s.n = 0;
     });
+    lists.forEach(function (l) {
+      l.seen = 0;
+    });
     for (var i = 0; i < papers.length; i++) {
       var p = papers[i];
       var pass = ok(p);
@@ -210,6 +258,7 @@
       }
       if (pass) {
         shown++;
+        p.list.seen++;
         for (var j = 0; j < p.secs.length; j++) {
           sections[p.secs[j]].n++;
         }
@@ -231,6 +280,7 @@
         }
       }
     });
+    sizeLists(false);
     reorder();
     count.textContent =
       shown === papers.length ? papers.length + " papers" : shown + " of " + papers.length + " papers";
@@ -366,6 +416,17 @@
   document.documentElement.classList.remove("nojs");
   readQuery(location.search);
   apply();
+  // The first list with papers is on screen, hence laid out: its height gives a paper's.
+  for (var l = 0; l < lists.length; l++) {
+    if (lists[l].n > 0) {
+      var h = lists[l].ol.getBoundingClientRect().height / lists[l].n;
+      if (h > 20 && h < 1000) {
+        paperHeight = h;
+        sizeLists(true);
+      }
+      break;
+    }
+  }
   // The controls just appeared above the list: bring a linked paper (#id) back into view.
   var target = location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
   if (target) {
