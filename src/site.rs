@@ -342,7 +342,7 @@ fn page(catalog: &Catalog, ordered: &[Record<'_>], venues: &[VenueOption], data:
         out,
         "<!DOCTYPE html>\n<html lang=\"en\" class=\"nojs\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
          <meta name=\"referrer\" content=\"no-referrer\">\n\
          <meta name=\"color-scheme\" content=\"light dark\">\n\
          <title>{title}</title>\n<link rel=\"stylesheet\" href=\"site.css\">\n\
@@ -350,8 +350,7 @@ fn page(catalog: &Catalog, ordered: &[Record<'_>], venues: &[VenueOption], data:
          <header class=\"top\">\n<h1>{title}</h1>\n\
          <p>{total} papers on harmful fine-tuning of large language models, the newest dated \
          <time datetime=\"{newest}\">{newest}</time>. The list as data: \
-         <a href=\"papers.json\">papers.json</a>.</p>\n</header>\n",
-        csp = CSP,
+         <a href=\"papers.json\">papers.json</a>.</p>\n</header>\n"
     );
     filters_form(&mut out, venues, years);
     let _ = writeln!(
@@ -398,11 +397,11 @@ fn filters_form(out: &mut String, venues: &[VenueOption], (first, last): (i16, i
     }
     out.push_str("</select></div>\n");
     for (id, name, label) in [("f_from", "from", "From year"), ("f_to", "to", "To year")] {
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<div class=\"field year\"><label for=\"{id}\">{label}</label><input \
              type=\"number\" id=\"{id}\" name=\"{name}\" min=\"{first}\" max=\"{last}\" \
-             step=\"1\" inputmode=\"numeric\" placeholder=\"{}\"></div>\n",
+             step=\"1\" inputmode=\"numeric\" placeholder=\"{}\"></div>",
             if name == "from" { first } else { last }
         );
     }
@@ -507,7 +506,7 @@ fn write_sections(out: &mut String, catalog: &Catalog, ordered: &[Record<'_>]) {
     }
     let mut anchors = crate::render::Anchors::default();
     for node in &tree {
-        write_node(out, node, 2, catalog, &mut anchors);
+        write_node(out, node, 2, &mut anchors);
     }
     if !unplaced.is_empty() {
         let _ = write!(
@@ -525,7 +524,6 @@ fn write_node(
     out: &mut String,
     node: &Node<'_>,
     level: usize,
-    catalog: &Catalog,
     anchors: &mut crate::render::Anchors,
 ) {
     let anchor = anchors.next(&node.section.heading);
@@ -539,7 +537,7 @@ fn write_node(
     );
     write_papers(out, &node.records, level + 1);
     for child in &node.children {
-        write_node(out, child, level + 1, catalog, anchors);
+        write_node(out, child, level + 1, anchors);
     }
     out.push_str("</section>\n");
 }
@@ -585,9 +583,9 @@ fn write_paper(out: &mut String, r: &Record<'_>, level: usize) {
             let _ = write!(out, "<span class=\"t\">{title}</span>");
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
-        " <a class=\"anchor\" href=\"#{id}\" aria-label=\"permalink\">#</a></h{level}>\n"
+        " <a class=\"anchor\" href=\"#{id}\" aria-label=\"permalink\">#</a></h{level}>"
     );
     if !p.authors.is_empty() {
         let _ = writeln!(
@@ -621,10 +619,10 @@ fn write_paper(out: &mut String, r: &Record<'_>, level: usize) {
         };
         let _ = write!(out, "<a href=\"{}\">{text}</a> ", escape_html(url));
     }
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<button type=\"button\" class=\"cite js-only\" data-cite=\"{id}\">cite\
-         </button></p>\n"
+         </button></p>"
     );
     if !p.tags.is_empty() {
         out.push_str("<p class=\"tags\">");
