@@ -59,6 +59,47 @@ fn assert_order_within_sections(browser: &Browser, expected: &[String]) {
     assert_eq!(seen, expected.len());
 }
 
+/// The ids the search box should show for `text`, from the site's `papers.json`: every word (any
+/// case) in the title, authors, venue as shown, note or tags. `query --text` reads title, authors
+/// and note, so its result must be among them.
+fn search_ids(site: &Path, text: &str) -> BTreeSet<String> {
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("papers.json")).unwrap()).unwrap();
+    let words: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    let found: BTreeSet<String> = json["papers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            let field = |k: &str| p[k].as_str().unwrap_or_default().to_owned();
+            let list = |k: &str| {
+                p[k].as_array()
+                    .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+                    .unwrap_or_else(Vec::new)
+                    .join("\n")
+            };
+            let venue = p["venue_canonical"]
+                .as_str()
+                .or(p["venue"].as_str())
+                .unwrap_or("preprint");
+            let hay = [
+                field("title"),
+                list("authors"),
+                venue.to_owned(),
+                field("note"),
+                list("tags"),
+            ]
+            .join("\n")
+            .to_lowercase();
+            words.iter().all(|w| hay.contains(w.as_str()))
+        })
+        .map(|p| p["id"].as_str().unwrap().to_owned())
+        .collect();
+    let by_query = set(&query_ids(&real_db(), &["--text", text]));
+    assert!(by_query.is_subset(&found), "{text}: {by_query:?} {found:?}");
+    found
+}
+
 /// Waits for a condition in the page (a script returning a boolean).
 #[track_caller]
 fn wait_for(browser: &Browser, condition: &str) {
@@ -93,16 +134,19 @@ fn page_from_file_shows_every_paper_and_the_controls() {
 
 #[test]
 fn search_box_matches_query_text_as_you_type() {
-    let Some((browser, _site)) = open("") else {
+    let Some((browser, site)) = open("") else {
         return;
     };
     let q = browser.find("#f_q");
     browser.type_text(&q, "vacc");
-    assert_matches_query(&browser, &["--text", "vacc"]);
+    assert_eq!(set(&browser.visible_ids()), search_ids(site.path(), "vacc"));
     browser.clear(&q);
     // `clear` fires no input event; typing does.
     browser.type_text(&q, "Safety Fine");
-    assert_matches_query(&browser, &["--text", "safety fine"]);
+    assert_eq!(
+        set(&browser.visible_ids()),
+        search_ids(site.path(), "safety fine")
+    );
     assert!(
         browser.url().ends_with("?q=Safety+Fine"),
         "{}",
@@ -199,6 +243,33 @@ fn a_shared_url_restores_the_view_and_back_undoes_a_change() {
     wait_for(&browser, "return f_kind.value === 'attack'");
     assert!(browser.url().contains("kind=attack"), "{}", browser.url());
     assert_matches_query(&browser, &["--kind", "attack", "--venue", "ICLR"]);
+}
+
+#[test]
+fn back_undoes_a_typed_word_at_once() {
+    let Some((browser, site)) = open("?kind=defense") else {
+        return;
+    };
+    browser.type_text(&browser.find("#f_q"), "safety");
+    assert!(
+        browser.url().ends_with("?q=safety&kind=defense"),
+        "{}",
+        browser.url()
+    );
+    let defenses = set(&query_ids(&real_db(), &["--kind", "defense"]));
+    let expected: BTreeSet<String> = search_ids(site.path(), "safety")
+        .intersection(&defenses)
+        .cloned()
+        .collect();
+    assert_eq!(set(&browser.visible_ids()), expected);
+    browser.back();
+    wait_for(&browser, "return f_q.value === ''");
+    assert!(
+        browser.url().ends_with("?kind=defense"),
+        "{}",
+        browser.url()
+    );
+    assert_matches_query(&browser, &["--kind", "defense"]);
 }
 
 #[test]

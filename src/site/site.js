@@ -286,44 +286,42 @@
       shown === papers.length ? papers.length + " papers" : shown + " of " + papers.length + " papers";
   }
 
-  // Typing replaces the history entry it started; any other change adds one.
-  var typing = false;
-  function changed(fromTyping) {
+  // Typing in a box replaces the history entry its first key added, so Back undoes the whole
+  // word; any other change adds an entry.
+  var typingIn = null;
+  function changed(box) {
     apply();
     var url = writeQuery();
     if (url === location.search || (url === location.pathname && !location.search)) {
       return;
     }
-    if (fromTyping && typing) {
+    if (box && typingIn === box) {
       history.replaceState(null, "", url);
     } else {
       history.pushState(null, "", url);
     }
-    typing = fromTyping;
+    typingIn = box;
   }
 
   $("f_form").addEventListener("submit", function (e) {
     e.preventDefault();
   });
-  q.addEventListener("input", function () {
-    changed(true);
+  [q, from, to].forEach(function (box) {
+    box.addEventListener("input", function () {
+      changed(box);
+    });
   });
   [kind, stage, venue, pub, code, sort].forEach(function (el) {
     el.addEventListener("change", function () {
-      changed(false);
-    });
-  });
-  [from, to].forEach(function (el) {
-    el.addEventListener("input", function () {
-      changed(false);
+      changed(null);
     });
   });
   $("f_clear").addEventListener("click", function () {
     readQuery("");
-    changed(false);
+    changed(null);
   });
   window.addEventListener("popstate", function () {
-    typing = false;
+    typingIn = null;
     readQuery(location.search);
     apply();
   });
