@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::cmd::{add, export, fmt, import, query, render, stats, validate};
+use crate::cmd::{add, export, fmt, import, query, render, site, stats, validate};
 
 /// Keep the harmful fine-tuning bibliography: validate the paper records, query them, and
 /// generate the awesome list from them.
@@ -46,4 +46,6 @@ pub enum Command {
     Render(render::Args),
     /// Count the papers by year, kind and venue; draw papers per year as SVG.
     Stats(stats::Args),
+    /// Write the searchable static website (`-o DIR`), or check that DIR is current.
+    Site(site::Args),
 }

@@ -7,6 +7,7 @@ pub mod fmt;
 pub mod import;
 pub mod query;
 pub mod render;
+pub mod site;
 pub mod stats;
 pub mod validate;
 

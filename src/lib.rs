@@ -47,6 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Query(args) => cmd::query::run(&cli.db, &args),
         Command::Render(args) => cmd::render::run(&cli.db, &args),
         Command::Stats(args) => cmd::stats::run(&cli.db, &args),
+        Command::Site(args) => cmd::site::run(&cli.db, &args),
     }
 }
 
