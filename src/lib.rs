@@ -26,6 +26,7 @@ pub mod cmd;
 pub mod exit;
 pub mod import;
 pub mod model;
+pub mod refresh;
 pub mod sources;
 pub mod store;
 pub mod synth;
