@@ -145,7 +145,11 @@ impl Placed {
     fn key(&self) -> (String, i16, Option<String>) {
         let track = Track::of(self.qualifier.as_deref());
         let q = (!track.is_main()).then(|| self.qualifier.clone().unwrap_or_default());
-        (self.series.to_lowercase(), self.year, q.map(|q| q.to_lowercase()))
+        (
+            self.series.to_lowercase(),
+            self.year,
+            q.map(|q| q.to_lowercase()),
+        )
     }
 }
 
@@ -285,7 +289,11 @@ pub fn openreview_venue(note: &OpenReviewNote, registry: &Registry) -> Option<Ve
     }
     let venueid = note.venueid.as_deref()?;
     let venue = note.venue.as_deref().unwrap_or_default();
-    let evidence = format!("{}: \"{}\"", note.id, note.venue.as_deref().unwrap_or(venueid));
+    let evidence = format!(
+        "{}: \"{}\"",
+        note.id,
+        note.venue.as_deref().unwrap_or(venueid)
+    );
     let segments: Vec<&str> = venueid.split('/').collect();
     let group = segments.first().copied().unwrap_or_default();
     let Some(index) = registry.by_source(Spelling::OpenReview, group) else {
@@ -400,7 +408,10 @@ fn year_of(s: &str) -> Option<i16> {
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(first) => first.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect(),
+        Some(first) => first
+            .to_uppercase()
+            .chain(c.flat_map(char::to_lowercase))
+            .collect(),
         None => String::new(),
     }
 }
@@ -610,7 +621,11 @@ fn is_later(record: PartialDate, arxiv: PartialDate) -> bool {
     let month = record.month();
     let day = record.day();
     let (ry, rm, rd) = (record.year(), month.unwrap_or(0), day.unwrap_or(0));
-    let (ay, am, ad) = (arxiv.year(), arxiv.month().unwrap_or(0), arxiv.day().unwrap_or(0));
+    let (ay, am, ad) = (
+        arxiv.year(),
+        arxiv.month().unwrap_or(0),
+        arxiv.day().unwrap_or(0),
+    );
     match (month, day) {
         (None, _) => ry > ay,
         (Some(_), None) => (ry, rm) > (ay, am),
@@ -823,7 +838,16 @@ mod tests {
     fn summary(proposals: &[Proposal]) -> Vec<String> {
         proposals
             .iter()
-            .map(|p| format!("{} {}: {} -> {} [{}]", p.action.as_str(), p.field, p.old, p.new, p.source))
+            .map(|p| {
+                format!(
+                    "{} {}: {} -> {} [{}]",
+                    p.action.as_str(),
+                    p.field,
+                    p.old,
+                    p.new,
+                    p.source
+                )
+            })
             .collect()
     }
 
@@ -831,7 +855,12 @@ mod tests {
     fn arxiv_fills_authors_and_doi_and_corrects_a_late_date_and_a_typo() {
         let mut p = paper("A Fictonal Study of Harmful Fine-tuning", "2024-03-01");
         p.arxiv = Some("2402.01109".parse().unwrap());
-        let mut e = entry("2402.01109", TITLE, "2024-02-02", &["Ada Lovelace", "Alan Turing"]);
+        let mut e = entry(
+            "2402.01109",
+            TITLE,
+            "2024-02-02",
+            &["Ada Lovelace", "Alan Turing"],
+        );
         e.doi = Some("10.1145/3712003".into());
         let answers = Answers {
             arxiv: Some(&e),
@@ -840,7 +869,9 @@ mod tests {
         assert_eq!(
             summary(&propose(&p, &registry(), &answers)),
             [
-                format!("correct title: A Fictonal Study of Harmful Fine-tuning -> {TITLE} [arxiv]"),
+                format!(
+                    "correct title: A Fictonal Study of Harmful Fine-tuning -> {TITLE} [arxiv]"
+                ),
                 "correct date: 2024-03-01 -> 2024-02-02 [arxiv]".to_owned(),
                 "fill authors: (none) -> Ada Lovelace, Alan Turing [arxiv]".to_owned(),
                 "fill doi: (none) -> 10.1145/3712003 [arxiv]".to_owned(),
@@ -860,9 +891,18 @@ mod tests {
             ..Answers::default()
         };
         assert_eq!(propose(&p, &registry(), &answers), []);
-        assert!(is_later("2024-03".parse().unwrap(), "2024-02-02".parse().unwrap()));
-        assert!(!is_later("2024".parse().unwrap(), "2024-02-02".parse().unwrap()));
-        assert!(!is_later("2024-01-30".parse().unwrap(), "2024-02-02".parse().unwrap()));
+        assert!(is_later(
+            "2024-03".parse().unwrap(),
+            "2024-02-02".parse().unwrap()
+        ));
+        assert!(!is_later(
+            "2024".parse().unwrap(),
+            "2024-02-02".parse().unwrap()
+        ));
+        assert!(!is_later(
+            "2024-01-30".parse().unwrap(),
+            "2024-02-02".parse().unwrap()
+        ));
     }
 
     #[test]
@@ -870,14 +910,22 @@ mod tests {
         let mut p = paper(TITLE, "2024-02-02");
         p.arxiv = Some("2402.01109".parse().unwrap());
         p.authors = vec!["Ada Lovelace".into()];
-        let e = entry("2402.01109", "Something Else Entirely, at Length", "2024-02-02", &["Ada Lovelace"]);
+        let e = entry(
+            "2402.01109",
+            "Something Else Entirely, at Length",
+            "2024-02-02",
+            &["Ada Lovelace"],
+        );
         let answers = Answers {
             arxiv: Some(&e),
             ..Answers::default()
         };
         let got = propose(&p, &registry(), &answers);
         assert_eq!(got.len(), 1);
-        assert_eq!((got[0].field, got[0].action), (Field::Title, Action::Conflict));
+        assert_eq!(
+            (got[0].field, got[0].action),
+            (Field::Title, Action::Conflict)
+        );
     }
 
     #[test]
@@ -904,9 +952,15 @@ mod tests {
             );
             assert_eq!(got[0].evidence, format!("h4rmFtExmp: \"{venue}\""));
         }
-        let n = note("NeurIPS 2024 Workshop SafeGenAI", "NeurIPS.cc/2024/Workshop/SafeGenAI");
+        let n = note(
+            "NeurIPS 2024 Workshop SafeGenAI",
+            "NeurIPS.cc/2024/Workshop/SafeGenAI",
+        );
         let claim = openreview_venue(&n, &registry()).unwrap();
-        assert_eq!(claim.venue.unwrap().canonical(), "NeurIPS 2024 Workshop SafeGenAI");
+        assert_eq!(
+            claim.venue.unwrap().canonical(),
+            "NeurIPS 2024 Workshop SafeGenAI"
+        );
     }
 
     #[test]
@@ -920,7 +974,10 @@ mod tests {
                 "ICLR 2025 Conference Withdrawn Submission",
                 "ICLR.cc/2025/Conference/Withdrawn_Submission",
             ),
-            ("Submitted to ICLR 2025", "ICLR.cc/2025/Conference/Rejected_Submission"),
+            (
+                "Submitted to ICLR 2025",
+                "ICLR.cc/2025/Conference/Rejected_Submission",
+            ),
         ] {
             let n = note(venue, venueid);
             let answers = Answers {
@@ -934,7 +991,10 @@ mod tests {
         }
         // Rejected at ICLR, published at NeurIPS: the NeurIPS venue stands.
         p.venue = Some("NeurIPS 2025".into());
-        let n = note("Submitted to ICLR 2025", "ICLR.cc/2025/Conference/Rejected_Submission");
+        let n = note(
+            "Submitted to ICLR 2025",
+            "ICLR.cc/2025/Conference/Rejected_Submission",
+        );
         let answers = Answers {
             openreview: Some(&n),
             ..Answers::default()
@@ -957,7 +1017,12 @@ mod tests {
             ..Answers::default()
         };
         assert_eq!(propose(&p, &registry(), &answers), []);
-        let good = [hit(&format!("{TITLE}."), "ACL (Findings)", 2025, &["Ada Lovelace"])];
+        let good = [hit(
+            &format!("{TITLE}."),
+            "ACL (Findings)",
+            2025,
+            &["Ada Lovelace"],
+        )];
         let answers = Answers {
             dblp: &good,
             ..Answers::default()
@@ -979,7 +1044,13 @@ mod tests {
         let got = propose(&p, &registry(), &answers);
         assert_eq!(got[0].action, Action::Conflict);
         assert_eq!(got[0].field, Field::Venue);
-        assert!(got[0].evidence.contains("`AISec@CCS`: add it to that series' `sources: {dblp: [...]}`"), "{}", got[0].evidence);
+        assert!(
+            got[0]
+                .evidence
+                .contains("`AISec@CCS`: add it to that series' `sources: {dblp: [...]}`"),
+            "{}",
+            got[0].evidence
+        );
 
         let mut p = paper(TITLE, "2025-01-10");
         p.openreview = Some("h4rmFtExmp".parse().unwrap());
@@ -1016,7 +1087,10 @@ mod tests {
         let mut corr = hit(TITLE, "CoRR", 2025, &["Ada Lovelace"]);
         corr.doi = Some("10.48550/ARXIV.2501.00001".into());
         let hits = [corr];
-        assert_eq!(arxiv_candidate(&p, &hits), Some("2501.00001".parse().unwrap()));
+        assert_eq!(
+            arxiv_candidate(&p, &hits),
+            Some("2501.00001".parse().unwrap())
+        );
         let e = entry("2501.00001", TITLE, "2025-01-02", &["Ada Lovelace"]);
         let answers = Answers {
             arxiv: Some(&e),
@@ -1038,7 +1112,11 @@ mod tests {
             dblp: &hits,
             ..Answers::default()
         };
-        assert!(!summary(&propose(&p, &registry(), &answers)).iter().any(|s| s.contains("arxiv:")));
+        assert!(
+            !summary(&propose(&p, &registry(), &answers))
+                .iter()
+                .any(|s| s.contains("arxiv:"))
+        );
     }
 
     #[test]
@@ -1048,7 +1126,9 @@ mod tests {
         let work = CrossrefWork {
             doi: "10.18653/v1/2024.findings-acl.549".into(),
             title: TITLE.into(),
-            container: Some("Findings of the Association for Computational Linguistics ACL 2024".into()),
+            container: Some(
+                "Findings of the Association for Computational Linguistics ACL 2024".into(),
+            ),
             published: Some("2024".parse().unwrap()),
             authors: vec!["Ada Lovelace".into()],
             kind: "proceedings-article".into(),
@@ -1084,9 +1164,15 @@ mod tests {
 
     #[test]
     fn titles_and_authors_compare_loosely() {
-        assert_eq!(title_match("Vaccine: A B", "vaccine a b"), TitleMatch::Equal);
         assert_eq!(
-            title_match("Harmful Fine-tuning Attacks", "Harmful Fine-tunning Attacks"),
+            title_match("Vaccine: A B", "vaccine a b"),
+            TitleMatch::Equal
+        );
+        assert_eq!(
+            title_match(
+                "Harmful Fine-tuning Attacks",
+                "Harmful Fine-tunning Attacks"
+            ),
             TitleMatch::Typo
         );
         assert_eq!(title_match("Short a", "Short b"), TitleMatch::Different);

@@ -293,7 +293,9 @@ fn parse_identifier(given: &str) -> anyhow::Result<Identifier> {
         return Ok(Identifier::OpenReview(id));
     }
     let arxiv_like = given.contains('.')
-        && given.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'v'));
+        && given
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'v'));
     if arxiv_like || given.contains("arxiv.org") || given.starts_with("arXiv:") {
         return parse_arxiv_arg(given).map(Identifier::Arxiv);
     }

@@ -81,7 +81,12 @@ pub struct Args {
     pub format: Format,
 
     /// Only these sources, comma-separated [default: all four].
-    #[arg(long = "source", value_enum, value_delimiter = ',', value_name = "SOURCES")]
+    #[arg(
+        long = "source",
+        value_enum,
+        value_delimiter = ',',
+        value_name = "SOURCES"
+    )]
     pub sources: Vec<Source>,
 
     /// Use only answers already in the cache; never connect.
@@ -214,8 +219,10 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     // selected record are asked.
     let mut entries: BTreeMap<ArxivId, ArxivEntry> = BTreeMap::new();
     if enabled(Source::Arxiv) {
-        let wanted: BTreeSet<&ArxivId> =
-            selected.iter().filter_map(|r| r.paper.arxiv.as_ref()).collect();
+        let wanted: BTreeSet<&ArxivId> = selected
+            .iter()
+            .filter_map(|r| r.paper.arxiv.as_ref())
+            .collect();
         let all: BTreeSet<ArxivId> = catalog
             .records()
             .filter_map(|r| r.paper.arxiv.clone())
@@ -244,12 +251,9 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         progress.step("asked about", i);
         let files = [r.path.as_path()];
         notes.push(match (&r.paper.openreview, enabled(Source::Openreview)) {
-            (Some(id), true) => tally
-                .record(
-                    Source::Openreview,
-                    &files,
-                    openreview::fetch(&client, id),
-                ),
+            (Some(id), true) => {
+                tally.record(Source::Openreview, &files, openreview::fetch(&client, id))
+            }
             _ => None,
         });
         hits.push(if enabled(Source::Dblp) && wants_dblp(&r.paper) {
@@ -291,8 +295,18 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let mut works: Vec<Option<CrossrefWork>> = Vec::new();
     for (i, r) in selected.iter().enumerate() {
         progress.step("checked", i);
-        let answers = answers_for(&r.paper, &entries, &candidates[i], &notes[i], &hits[i], None);
-        let work = match (refresh::doi_candidate(&r.paper, &answers), enabled(Source::Crossref)) {
+        let answers = answers_for(
+            &r.paper,
+            &entries,
+            &candidates[i],
+            &notes[i],
+            &hits[i],
+            None,
+        );
+        let work = match (
+            refresh::doi_candidate(&r.paper, &answers),
+            enabled(Source::Crossref),
+        ) {
             (Some(doi), true) => tally.record(
                 Source::Crossref,
                 &[r.path.as_path()],
@@ -307,7 +321,10 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     if tally.all_failed() {
         anyhow::bail!(
             "no source could be reached ({}); nothing was checked and no file was touched",
-            tally.first_error.as_deref().unwrap_or("every request failed")
+            tally
+                .first_error
+                .as_deref()
+                .unwrap_or("every request failed")
         );
     }
 

@@ -368,10 +368,10 @@ fn source_key(source: Spelling, written: &str) -> String {
         Spelling::Crossref => crate::model::paper::normalize_title(
             strip_parenthetical(written).map_or(written, |(bare, _)| bare),
         )
-            .split(' ')
-            .filter(|w| !w.is_empty() && !is_edition(w))
-            .collect::<Vec<_>>()
-            .join(" "),
+        .split(' ')
+        .filter(|w| !w.is_empty() && !is_edition(w))
+        .collect::<Vec<_>>()
+        .join(" "),
         Spelling::Dblp | Spelling::OpenReview => written
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -539,7 +539,10 @@ mod tests {
         .unwrap();
         assert_eq!(r.by_source(Spelling::Dblp, "ICLR"), Some(0));
         assert_eq!(r.by_source(Spelling::Dblp, "ACL (Findings)"), Some(1));
-        assert_eq!(r.by_source(Spelling::Dblp, "trans. mach. learn. res."), Some(2));
+        assert_eq!(
+            r.by_source(Spelling::Dblp, "trans. mach. learn. res."),
+            Some(2)
+        );
         assert_eq!(r.by_source(Spelling::Dblp, "ICML"), None);
         assert_eq!(r.by_source(Spelling::OpenReview, "ICLR.cc"), Some(0));
         assert_eq!(
@@ -568,7 +571,10 @@ mod tests {
             ),
             None
         );
-        assert_eq!(strip_parenthetical("ACL (Findings)"), Some(("ACL", "Findings")));
+        assert_eq!(
+            strip_parenthetical("ACL (Findings)"),
+            Some(("ACL", "Findings"))
+        );
         assert_eq!(strip_parenthetical("ICLR"), None);
         let clash = Registry::new(vec![s("A", &["X"], &[], &[]), s("B", &["x"], &[], &[])]);
         assert_eq!(
