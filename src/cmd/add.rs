@@ -368,3 +368,48 @@ fn check_record(mut db: Db, id: &PaperId, path: &Path, paper: &Paper) -> bool {
     }
     errors == 0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_of_every_service_and_their_urls() {
+        let arxiv = |s: &str| Identifier::Arxiv(s.parse().unwrap());
+        let doi = |s: &str| Identifier::Doi(s.parse().unwrap());
+        let forum = |s: &str| Identifier::OpenReview(s.parse().unwrap());
+        for (given, expected) in [
+            ("2402.01109", arxiv("2402.01109")),
+            ("arXiv:2402.01109v3", arxiv("2402.01109")),
+            ("https://arxiv.org/abs/2402.01109v2", arxiv("2402.01109")),
+            ("10.1145/3712003", doi("10.1145/3712003")),
+            ("doi:10.1145/3712003", doi("10.1145/3712003")),
+            ("https://doi.org/10.1145/3712003", doi("10.1145/3712003")),
+            ("h4rmFtExmp", forum("h4rmFtExmp")),
+            (
+                "https://openreview.net/forum?id=h4rmFtExmp&noteId=x",
+                forum("h4rmFtExmp"),
+            ),
+        ] {
+            assert_eq!(parse_identifier(given).unwrap(), expected, "{given}");
+        }
+        assert!(
+            parse_identifier("2501.1743")
+                .unwrap_err()
+                .to_string()
+                .contains("is not a new-style arXiv id")
+        );
+        assert!(
+            parse_identifier("10.1/x")
+                .unwrap_err()
+                .to_string()
+                .contains("is not a DOI")
+        );
+        assert!(
+            parse_identifier("not an id!")
+                .unwrap_err()
+                .to_string()
+                .starts_with("`not an id!` is not an arXiv id")
+        );
+    }
+}

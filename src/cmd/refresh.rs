@@ -490,3 +490,49 @@ fn errors(catalog: Catalog) -> BTreeSet<((String, String), String)> {
         .map(|d| ((d.file.display().to_string(), d.message.clone()), d.human()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paper(text: &str) -> Paper {
+        let (paper, _, diagnostics) = db::parse_record(Path::new("x.yaml"), text);
+        assert_eq!(diagnostics, []);
+        paper.unwrap()
+    }
+
+    #[test]
+    fn the_default_selection_and_the_dblp_searches() {
+        let complete = paper(
+            "title: T\nkind: attack\ndate: \"2024\"\nvenue: ICLR 2025\nauthors: [A]\narxiv: \
+             \"2402.01109\"\n",
+        );
+        assert!(!incomplete(&complete));
+        assert!(!wants_dblp(&complete));
+        let preprint = paper("title: T\nkind: attack\ndate: \"2024\"\narxiv: \"2402.01109\"\n");
+        assert!(incomplete(&preprint));
+        assert!(wants_dblp(&preprint));
+        let no_arxiv = paper(
+            "title: T\nkind: attack\ndate: \"2024\"\nvenue: ICLR 2025\nauthors: [A]\nopenreview: \
+             h4rmFtExmp\n",
+        );
+        assert!(incomplete(&no_arxiv));
+        assert!(wants_dblp(&no_arxiv));
+    }
+
+    #[test]
+    fn a_run_fails_only_when_nothing_answered() {
+        let mut tally = Tally::default();
+        assert!(!tally.all_failed());
+        let path = Path::new("papers/x.yaml");
+        assert_eq!(
+            tally.record::<()>(Source::Dblp, &[path], Err(anyhow::anyhow!("down"))),
+            None
+        );
+        assert!(tally.all_failed());
+        assert_eq!(tally.first_error.as_deref(), Some("down"));
+        assert_eq!(tally.record(Source::Arxiv, &[path], Ok(1)), Some(1));
+        assert!(!tally.all_failed());
+        assert_eq!(tally.failed[&Source::Dblp], ["papers/x.yaml"]);
+    }
+}
