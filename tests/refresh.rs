@@ -454,3 +454,30 @@ fn add_from_an_openreview_id_needs_a_date() {
     );
     assert_eq!(server.count(), 0);
 }
+
+#[test]
+fn crossref_is_sent_the_contact_address_of_list_yaml() {
+    let db = TestDb::empty();
+    db.file("list.yaml", format!("mailto: list@example.org\n{}", list()))
+        .file("survey.yaml", SURVEY_RECORD);
+    let server = StandIn::standard();
+    let run = server.run(&db, &["refresh", "--source", "arxiv,crossref"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let targets = server.requests.lock().unwrap().clone();
+    assert!(
+        targets.contains(&"/crossref/works/10.1145/3712003?mailto=list%40example.org".to_owned()),
+        "{targets:?}"
+    );
+}
+
+#[test]
+fn a_mailto_that_is_not_an_address_is_refused() {
+    let db = TestDb::empty();
+    db.file("list.yaml", format!("mailto: nobody\n{}", list()));
+    let run = db.run(&["validate"]);
+    assert_eq!(run.code, 2);
+    assert_text(
+        &run.stderr,
+        "hftlist: error: papers/list.yaml: `mailto` `nobody` is not an e-mail address\n",
+    );
+}

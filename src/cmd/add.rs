@@ -155,7 +155,8 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             )
         }
         Some(Identifier::Doi(doi)) => {
-            let work = crossref::fetch(&client(), doi, None)?;
+            let mailto = super::refresh::mailto(&catalog);
+            let work = crossref::fetch(&client(), doi, mailto.as_deref())?;
             if venue.is_none() {
                 venue = source_venue(refresh::crossref_venue(&work, catalog.registry()));
             }

@@ -291,7 +291,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             entries.extend(batch.entries.into_iter().map(|e| (e.id.clone(), e)));
         }
     }
-    let mailto = std::env::var("HFTLIST_MAILTO").ok();
+    let mailto = mailto(&catalog);
     let mut works: Vec<Option<CrossrefWork>> = Vec::new();
     for (i, r) in selected.iter().enumerate() {
         progress.step("checked", i);
@@ -377,6 +377,14 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         }));
     }
     write(dir, &selected, &proposals)
+}
+
+/// The contact address for Crossref: `HFTLIST_MAILTO`, else list.yaml's `mailto`.
+pub(crate) fn mailto(catalog: &Catalog) -> Option<String> {
+    std::env::var("HFTLIST_MAILTO")
+        .ok()
+        .filter(|m| !m.trim().is_empty())
+        .or_else(|| catalog.list().mailto.clone())
 }
 
 /// The answers for one record, from what the rounds fetched.
