@@ -333,11 +333,12 @@ fn no_network_and_an_empty_cache_exits_2_and_touches_nothing() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("hftlist: error: no source could be reached (cannot connect to"),
+            .contains("hftlist: error: no source could be reached: 7 request(s) failed, the first with: cannot connect to"),
         "{}",
         run.stderr
     );
     assert!(run.stderr.contains("no file was touched"), "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
     assert_text(&read(&db, "vaccine.yaml"), VACCINE_RECORD);
     assert_text(&read(&db, "withdrawn.yaml"), WITHDRAWN_RECORD);
 }
@@ -350,7 +351,7 @@ fn offline_with_an_empty_cache_exits_2() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("no source could be reached (--offline, and the cache has no answer"),
+            .contains("no source could be reached: 7 request(s) failed, the first with: --offline, and the cache has no answer"),
         "{}",
         run.stderr
     );

@@ -111,6 +111,8 @@ struct JsonProposal<'a> {
 #[derive(Default)]
 struct Tally {
     ok: usize,
+    failures: usize,
+    held: Vec<String>,
     failed: BTreeMap<Source, Vec<String>>,
     first_error: Option<String>,
 }
@@ -126,6 +128,9 @@ impl Tally {
         match result {
             Ok(v) => {
                 self.ok += 1;
+                for warning in self.held.drain(..) {
+                    crate::sources::warn(&warning);
+                }
                 Some(v)
             }
             Err(e) => {
@@ -135,10 +140,15 @@ impl Tally {
                     [one] => one.clone(),
                     many => format!("{} record(s)", many.len()),
                 };
-                crate::sources::warn(&format!(
-                    "{shown}: {} not checked: {message}",
-                    source.name()
-                ));
+                let warning = format!("{shown}: {} not checked: {message}", source.name());
+                // Until something answers, a failure may be the whole network's: held back, so
+                // that a run where nothing answers ends in one error, not a warning per record.
+                if self.ok == 0 {
+                    self.held.push(warning);
+                } else {
+                    crate::sources::warn(&warning);
+                }
+                self.failures += 1;
                 self.first_error.get_or_insert(message);
                 self.failed.entry(source).or_default().extend(names);
                 None
@@ -320,11 +330,10 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
 
     if tally.all_failed() {
         anyhow::bail!(
-            "no source could be reached ({}); nothing was checked and no file was touched",
-            tally
-                .first_error
-                .as_deref()
-                .unwrap_or("every request failed")
+            "no source could be reached: {} request(s) failed, the first with: {}; nothing \
+             was checked and no file was touched",
+            tally.failures,
+            tally.first_error.as_deref().unwrap_or("an unknown error")
         );
     }
 
