@@ -398,6 +398,24 @@ fn unknown(source: Spelling, written: &str) -> String {
     )
 }
 
+/// Whether a venue's year is the forum's (when both are known): a paper withdrawn from ICLR
+/// 2025 may be published at ICLR 2026.
+fn same_year(year: Option<i16>, note: &OpenReviewNote) -> bool {
+    let of_note = note
+        .venueid
+        .as_deref()
+        .and_then(|v| v.split('/').find_map(year_of))
+        .or_else(|| {
+            note.venue
+                .as_deref()
+                .and_then(|v| v.split_whitespace().find_map(year_of))
+        });
+    match (year, of_note) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
 fn year_of(s: &str) -> Option<i16> {
     (s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
         .then(|| s.parse().ok())
@@ -530,6 +548,7 @@ pub fn propose(paper: &Paper, registry: &Registry, answers: &Answers<'_>) -> Vec
         ) && let Some(current) = paper.venue.as_deref()
             && let Some(placed) = registry.place(current)
             && Some(placed.series) == group
+            && same_year(placed.year, note)
         {
             push(
                 Field::Venue,
@@ -989,6 +1008,17 @@ mod tests {
                 ["correct venue: ICLR 2025 -> (none) [openreview]"]
             );
         }
+        // Withdrawn from ICLR 2025, published at ICLR 2026: the 2026 venue stands.
+        p.venue = Some("ICLR 2026".into());
+        let n = note(
+            "ICLR 2025 Conference Withdrawn Submission",
+            "ICLR.cc/2025/Conference/Withdrawn_Submission",
+        );
+        let answers = Answers {
+            openreview: Some(&n),
+            ..Answers::default()
+        };
+        assert_eq!(propose(&p, &registry(), &answers), []);
         // Rejected at ICLR, published at NeurIPS: the NeurIPS venue stands.
         p.venue = Some("NeurIPS 2025".into());
         let n = note(

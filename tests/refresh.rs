@@ -482,3 +482,30 @@ fn a_mailto_that_is_not_an_address_is_refused() {
         "hftlist: error: papers/list.yaml: `mailto` `nobody` is not an e-mail address\n",
     );
 }
+
+#[test]
+fn an_arxiv_id_arxiv_does_not_know_is_a_warning_for_its_record() {
+    let db = TestDb::empty();
+    db.file("list.yaml", list()).file(
+        "ghost.yaml",
+        "title: A Ghost\nkind: attack\ndate: \"2025-01-02\"\nvenue: ICLR 2025\narxiv: \
+         \"2501.99999\"\n",
+    );
+    let server = StandIn::standard();
+    let run = server.run(&db, &["refresh"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "hftlist: warning: papers/ghost.yaml: arXiv not checked: arXiv has no paper \
+             2501.99999 (a wrong id?)\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("hftlist: refresh: not checked with arXiv: papers/ghost.yaml"),
+        "{}",
+        run.stderr
+    );
+}

@@ -250,6 +250,18 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             if let Some(batch) =
                 tally.record(Source::Arxiv, &files, arxiv::fetch_many(&client, chunk))
             {
+                for id in &batch.missing {
+                    for r in selected
+                        .iter()
+                        .filter(|r| r.paper.arxiv.as_ref() == Some(id))
+                    {
+                        tally.record::<()>(
+                            Source::Arxiv,
+                            &[r.path.as_path()],
+                            Err(anyhow::anyhow!("arXiv has no paper {id} (a wrong id?)")),
+                        );
+                    }
+                }
                 entries.extend(batch.entries.into_iter().map(|e| (e.id.clone(), e)));
             }
         }
