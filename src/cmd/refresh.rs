@@ -162,12 +162,11 @@ impl Tally {
     }
 }
 
-/// Shows `checked N/M records` on stderr, only on a terminal and only once a run takes more
-/// than a second.
+/// Shows how far the run is on stderr, only on a terminal and only once the run takes more
+/// than a second: a line every tenth record (between the client's own "fetching" lines).
 struct Progress {
     start: Instant,
     total: usize,
-    shown: bool,
     tty: bool,
 }
 
@@ -176,21 +175,17 @@ impl Progress {
         Self {
             start: Instant::now(),
             total,
-            shown: false,
             tty: std::io::stderr().is_terminal(),
         }
     }
 
-    fn step(&mut self, stage: &str, done: usize) {
-        if self.tty && self.start.elapsed() > Duration::from_secs(1) {
-            eprint!("\rhftlist: refresh: {stage} {done}/{} ", self.total);
-            self.shown = true;
-        }
-    }
-
-    fn finish(&self) {
-        if self.shown {
-            eprintln!();
+    fn step(&self, stage: &str, done: usize) {
+        if self.tty
+            && done > 0
+            && done.is_multiple_of(10)
+            && self.start.elapsed() > Duration::from_secs(1)
+        {
+            eprintln!("hftlist: refresh: {stage} {done}/{} record(s)", self.total);
         }
     }
 }
@@ -222,7 +217,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     });
     let registry = catalog.registry();
     let mut tally = Tally::default();
-    let mut progress = Progress::new(selected.len());
+    let progress = Progress::new(selected.len());
 
     // arXiv: the catalog's ids in fixed batches, so that the same request (and its cached
     // answer) serves every run while the list's ids stay the same; only batches holding a
@@ -338,7 +333,6 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         };
         works.push(work);
     }
-    progress.finish();
 
     if tally.all_failed() {
         anyhow::bail!(
