@@ -509,3 +509,31 @@ fn an_arxiv_id_arxiv_does_not_know_is_a_warning_for_its_record() {
         run.stderr
     );
 }
+
+#[test]
+fn write_refuses_changes_that_would_add_an_error_and_writes_nothing() {
+    // The survey's arXiv record gives a DOI another record already has: a duplicate.
+    let other = "title: Another Paper\nkind: attack\ndate: \"2024-05-01\"\nvenue: ICLR 2025\n\
+                 authors:\n- Grace Hopper\ndoi: 10.1145/3712003\n";
+    let db = TestDb::empty();
+    db.file("list.yaml", list())
+        .file("survey.yaml", SURVEY_RECORD)
+        .file("other.yaml", other);
+    let server = StandIn::standard();
+    let run = server.run(&db, &["refresh", "--write"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error[duplicate-paper]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "hftlist: the changes would add 1 error(s) to the database; nothing was written"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_text(&read(&db, "survey.yaml"), SURVEY_RECORD);
+    assert_text(&read(&db, "other.yaml"), other);
+}
