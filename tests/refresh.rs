@@ -537,3 +537,26 @@ fn write_refuses_changes_that_would_add_an_error_and_writes_nothing() {
     assert_text(&read(&db, "survey.yaml"), SURVEY_RECORD);
     assert_text(&read(&db, "other.yaml"), other);
 }
+
+#[test]
+fn an_arxiv_id_dblp_finds_on_another_record_is_not_asked_about() {
+    let listed = "title: \"Vaccine: Perturbation-aware Alignment for Large Language Models against \
+                  Harmful Fine-tuning Attack\"\nkind: defense\nstage: alignment\ndate: \
+                  \"2024-02-02\"\nvenue: NeurIPS 2024\nauthors:\n- Tiansheng Huang\narxiv: \
+                  \"2402.01109\"\n";
+    // DBLP's CoRR record of this title points to 2402.01109, which `listed` has.
+    let preprint = "title: \"Vaccine: Perturbation-aware Alignment for Large Language Model\"\n\
+                    kind: defense\nstage: alignment\ndate: \"2024-02-02\"\nauthors:\n- Tiansheng \
+                    Huang\npaper: https://example.org/vaccine\n";
+    let db = TestDb::empty();
+    db.file("list.yaml", list())
+        .file("listed.yaml", listed)
+        .file("preprint.yaml", preprint);
+    let server = StandIn::standard();
+    let run = server.run(&db, &["refresh", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_text(&run.stdout, "[]\n");
+    let targets = server.requests.lock().unwrap().clone();
+    assert_eq!(targets.len(), 1, "{targets:?}");
+    assert!(targets[0].starts_with("/dblp/"), "{targets:?}");
+}

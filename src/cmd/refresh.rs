@@ -283,10 +283,16 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     }
 
     // Second round: arXiv ids found through DBLP (one batch), and the DOIs known by now.
+    let listed: BTreeSet<ArxivId> = catalog
+        .records()
+        .filter_map(|r| r.paper.arxiv.clone())
+        .collect();
     let candidates: Vec<Option<ArxivId>> = selected
         .iter()
         .zip(&hits)
         .map(|(r, h)| refresh::arxiv_candidate(&r.paper, h))
+        // An id another record has already is that record's (a duplicate `validate` reports).
+        .map(|c| c.filter(|id| !listed.contains(id)))
         .collect();
     let found: Vec<ArxivId> = candidates
         .iter()
