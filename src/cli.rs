@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::cmd::{add, export, fmt, import, query, render, site, stats, validate};
+use crate::cmd::{add, export, fmt, import, query, refresh, render, site, stats, validate};
 
 /// Keep the harmful fine-tuning bibliography: validate the paper records, query them, and
 /// generate the awesome list from them.
@@ -32,7 +32,7 @@ pub struct Cli {
 pub enum Command {
     /// Check every record and report every problem, as `file:line:col: error[rule]: message`.
     Validate(validate::Args),
-    /// Add a paper from its arXiv id (or by hand), refusing duplicates.
+    /// Add a paper from its arXiv id, DOI or OpenReview forum (or by hand), refusing duplicates.
     Add(Box<add::Args>),
     /// Import the entries of a hand-kept awesome-list README into the database.
     Import(import::Args),
@@ -40,6 +40,9 @@ pub enum Command {
     Query(query::Args),
     /// Export the papers as BibTeX, CSL-JSON, JSON or CSV.
     Export(export::Args),
+    /// Check records against arXiv, OpenReview, DBLP and Crossref; propose (`--write`: apply)
+    /// authors, venues, identifiers and corrections.
+    Refresh(Box<refresh::Args>),
     /// Rewrite records in canonical form (`--check`: only list those that are not).
     Fmt(fmt::Args),
     /// Generate the awesome-list README from the papers and `README.template.md`.

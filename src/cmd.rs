@@ -6,6 +6,7 @@ pub mod export;
 pub mod fmt;
 pub mod import;
 pub mod query;
+pub mod refresh;
 pub mod render;
 pub mod site;
 pub mod stats;

@@ -45,6 +45,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Fmt(args) => cmd::fmt::run(&cli.db, &args),
         Command::Import(args) => cmd::import::run(&cli.db, &args),
         Command::Query(args) => cmd::query::run(&cli.db, &args),
+        Command::Refresh(args) => cmd::refresh::run(&cli.db, &args),
         Command::Render(args) => cmd::render::run(&cli.db, &args),
         Command::Stats(args) => cmd::stats::run(&cli.db, &args),
         Command::Site(args) => cmd::site::run(&cli.db, &args),

@@ -326,7 +326,7 @@ fn without_network_for_a_paper_not_on_arxiv() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .contains("give an arXiv id, or --title and --date"),
+            .contains("give an arXiv id, a DOI or an OpenReview forum, or --title and --date"),
         "{}",
         run.stderr
     );

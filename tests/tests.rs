@@ -29,6 +29,10 @@ mod net;
 // The OpenReview, DBLP and Crossref clients, called as a library against local servers.
 mod sources;
 
+// `hftlist refresh`, and `add` from a DOI or an OpenReview forum, against a stand-in of the
+// four services.
+mod refresh;
+
 // `hftlist import`: Markdown lists into records.
 mod import;
 

@@ -478,7 +478,7 @@ fn an_unusable_database_exits_2_with_a_clear_message() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .starts_with("hftlist: error: papers/list.yaml:27:5: unknown field `fullname`"),
+            .starts_with("hftlist: error: papers/list.yaml:33:5: unknown field `fullname`"),
         "{}",
         run.stderr
     );
