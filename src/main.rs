@@ -10,7 +10,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if hftlist::is_broken_pipe(&err) => hftlist::exit::code(hftlist::exit::SUCCESS),
         Err(err) => {
-            eprintln!("hftlist: error: {err:#}");
+            let color = hftlist::ui::use_color(hftlist::ui::Stream::Stderr);
+            eprintln!("{}{err:#}", hftlist::ui::error_prefix(color));
             hftlist::exit::code(hftlist::exit::FAILURE)
         }
     }

@@ -27,6 +27,18 @@ pub struct Options {
 
 /// Renders the README from the database and the template text.
 pub fn render(catalog: &Arc<Catalog>, template: &str, options: Options) -> anyhow::Result<String> {
+    render_named(catalog, "the README template", template, options)
+}
+
+/// Renders the README from the database and the template text read from `name` (a file name),
+/// which errors name with the line and the failing expression: `papers/README.template.md:3:
+/// undefined value `totl``.
+pub fn render_named(
+    catalog: &Arc<Catalog>,
+    name: &str,
+    template: &str,
+    options: Options,
+) -> anyhow::Result<String> {
     let tree = place(catalog, options);
     let mut anchors = Anchors::default();
     let mut toc = String::new();
@@ -35,6 +47,7 @@ pub fn render(catalog: &Arc<Catalog>, template: &str, options: Options) -> anyho
         write_node(node, 2, 0, &mut anchors, &mut toc, &mut sections);
     }
     let mut env = Environment::new();
+    env.set_debug(true);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_syntax(
         minijinja::syntax::SyntaxConfig::builder()
@@ -102,19 +115,43 @@ pub fn render(catalog: &Arc<Catalog>, template: &str, options: Options) -> anyho
         .max()
         .map(|d| d.to_string())
         .unwrap_or_default();
+    env.add_template(name, template)
+        .map_err(|e| anyhow::anyhow!("{}", template_error(name, &e)))?;
     let out = env
-        .render_str(
-            template,
-            minijinja::context! {
-                title => escape_text(&catalog.list().title),
-                total => catalog.len(),
-                newest => newest,
-                toc => toc.trim_end(),
-                sections => sections.trim_end(),
-            },
-        )
-        .map_err(|e| anyhow::anyhow!("the README template: {e:#}"))?;
+        .get_template(name)
+        .map_err(|e| anyhow::anyhow!("{}", template_error(name, &e)))?
+        .render(minijinja::context! {
+            title => escape_text(&catalog.list().title),
+            total => catalog.len(),
+            newest => newest,
+            toc => toc.trim_end(),
+            sections => sections.trim_end(),
+        })
+        .map_err(|e| anyhow::anyhow!("{}", template_error(name, &e)))?;
     Ok(out)
+}
+
+/// `file:line: what went wrong (in `expression`)`: a template error as one line that names the
+/// template, the line and, when the engine knows it, the failing expression.
+fn template_error(name: &str, err: &minijinja::Error) -> String {
+    let mut out = name.to_owned();
+    if let Some(line) = err.line() {
+        out.push_str(&format!(":{line}"));
+    }
+    out.push_str(&format!(": {}", err.kind()));
+    if let Some(detail) = err.detail() {
+        out.push_str(&format!(": {detail}"));
+    }
+    if let (Some(source), Some(range)) = (err.template_source(), err.range())
+        && let Some(expr) = source.get(range)
+        && !expr.contains('\n')
+        && !err
+            .detail()
+            .is_some_and(|d| d.contains(&format!("`{expr}`")))
+    {
+        out.push_str(&format!(" (in `{expr}`)"));
+    }
+    out
 }
 
 /// A section with the papers it holds directly and its rendered subsections.

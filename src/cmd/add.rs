@@ -26,11 +26,11 @@ pub struct Args {
     pub arxiv: Option<String>,
 
     /// What the paper contributes.
-    #[arg(long)]
+    #[arg(long, ignore_case = true)]
     pub kind: Kind,
 
     /// For a defense, the stage it acts in.
-    #[arg(long)]
+    #[arg(long, ignore_case = true)]
     pub stage: Option<Stage>,
 
     /// Where it was published, e.g. `NeurIPS 2024`.
@@ -143,7 +143,14 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         kind: args.kind,
         stage: args.stage,
         date,
-        venue: args.venue.clone(),
+        // The registry's spelling (`nips 2025` -> `NeurIPS 2025`); an unknown venue is kept
+        // as given, and the check below reports it.
+        venue: args.venue.as_deref().map(|v| {
+            catalog
+                .registry()
+                .resolve(v)
+                .map_or_else(|| v.to_owned(), |r| r.canonical)
+        }),
         authors,
         arxiv: arxiv_id,
         doi: args.doi.clone(),

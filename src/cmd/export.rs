@@ -44,11 +44,20 @@ pub struct Args {
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::load(dir)?;
     let found = super::select(&catalog, &args.filters)?;
+    let found: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     if found.is_empty() {
+        // JSON formats still give a well-formed empty array, for `jq`.
+        let empty = match args.format {
+            Format::CslJson | Format::Json => output::json(&found)?,
+            Format::Csv => output::csv(&found),
+            Format::Bibtex => String::new(),
+        };
+        if !empty.is_empty() {
+            super::emit(args.output.as_deref(), &empty)?;
+        }
         eprintln!("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
-    let found: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     let text = match args.format {
         Format::Bibtex => cite::bibtex(&found, catalog.registry()),
         Format::CslJson => cite::csl_json(&found, catalog.registry())?,

@@ -76,11 +76,20 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(n) = args.limit {
         found.truncate(n);
     }
+    let found: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     if found.is_empty() {
+        // Formats for programs still give a well-formed empty answer (`[]`, a CSV header), so a
+        // pipe into `jq` or a CSV reader works; the exit code says there was no match.
+        let empty = match args.format {
+            Format::Json => output::json(&found)?,
+            Format::Yaml => "[]\n".to_owned(),
+            Format::Csv => output::csv(&found),
+            _ => String::new(),
+        };
+        super::emit(None, &empty)?;
         eprintln!("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
-    let found: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     let text = match args.format {
         Format::Table => output::table(&found, table_width()),
         Format::Markdown => output::markdown(&found),

@@ -49,7 +49,12 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     // only if the check finds no error.
     let (diagnostics, text) = std::thread::scope(|scope| {
         let check = scope.spawn(|| lint::check_errors(&catalog, lint::today()));
-        let text = render::render(&catalog, &template, options);
+        let text = render::render_named(
+            &catalog,
+            &template_path.display().to_string(),
+            &template,
+            options,
+        );
         (check.join(), text)
     });
     let diagnostics = diagnostics.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
