@@ -18,7 +18,7 @@ use crate::paper::{Kind, Paper, Stage};
 /// One entry of a reference file, as written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BibItem {
-    /// 1-based line where the entry (or, in BibTeX, its first field) stands.
+    /// 1-based line where the entry starts.
     pub line: usize,
     /// The citation key or CSL id.
     pub key: String,
@@ -91,8 +91,13 @@ pub fn parse_bibtex(text: &str) -> Result<Vec<BibItem>, (usize, String)> {
                 .as_deref()
                 .is_none_or(|a| a.eq_ignore_ascii_case("arxiv"))
         });
+        // The entry starts at the `@` before its first field.
+        let at = text
+            .get(..first_span)
+            .and_then(|head| head.rfind('@'))
+            .unwrap_or(first_span);
         items.push(BibItem {
-            line: line_at(text, first_span),
+            line: line_at(text, at),
             key: entry.key.clone(),
             title: field("title").unwrap_or_default(),
             authors,
@@ -423,7 +428,7 @@ mod tests {
         assert_eq!(it.date.as_deref(), Some("2024-02"));
         assert_eq!(it.arxiv.as_deref(), Some("2402.01109v2"));
         assert_eq!(it.keywords, ["defense", "alignment"]);
-        assert_eq!(it.line, 3);
+        assert_eq!(it.line, 2);
     }
 
     #[test]

@@ -39,3 +39,6 @@ mod scale;
 
 // The bundled database: it validates, and every record is in canonical form.
 mod data;
+
+// Completions, man, init, rename, remove, build, reference imports, colour, and papercuts.
+mod everyday;

@@ -33,7 +33,7 @@ pub struct Args {
 fn root_of(dir: &Path) -> PathBuf {
     match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
+        _ => PathBuf::new(),
     }
 }
 

@@ -64,7 +64,12 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             .any(|f| f.file_name().is_some_and(|n| n == LIST_FILE));
     if !everything {
         let wanted: Vec<PathBuf> = args.files.iter().map(|f| canonical(f)).collect();
-        diagnostics.retain(|d| wanted.contains(&canonical(&d.file)));
+        // A problem between two records (a duplicate, a near-identical title) is reported on
+        // one of them and names the other: either file being given is enough.
+        diagnostics.retain(|d| {
+            wanted.contains(&canonical(&d.file))
+                || quoted(&d.message).any(|q| wanted.contains(&canonical(Path::new(q))))
+        });
         files = args.files.len();
     }
     let report = match args.format {
@@ -86,6 +91,11 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
 /// A path made absolute and canonical where possible, to compare a given name with a loaded one.
 fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_owned())
+}
+
+/// The texts a message quotes in backticks.
+fn quoted(message: &str) -> impl Iterator<Item = &str> {
+    message.split('`').skip(1).step_by(2)
 }
 
 /// The human report with each diagnostic line in colour; the summary line is the same.
