@@ -268,6 +268,22 @@ fn import_quiet_prints_nothing_but_errors() {
 }
 
 #[test]
+fn fmt_quiet_formats_silently() {
+    let db = db();
+    db.file(
+        "loose.yaml",
+        "title:   Loose\nkind: attack\ndate: '2024'\narxiv: '2401.00009'\n",
+    );
+    let run = db.run(&["fmt", "-q"]);
+    assert_eq!(run.code, 0);
+    assert_text(&run.stderr, "");
+    assert_text(
+        &std::fs::read_to_string(db.papers().join("loose.yaml")).unwrap(),
+        "title: Loose\nkind: attack\ndate: \"2024\"\narxiv: \"2401.00009\"\n",
+    );
+}
+
+#[test]
 fn quiet_and_verbose_conflict() {
     let run = db().run(&["-q", "-v", "validate"]);
     assert_eq!(run.code, 2);

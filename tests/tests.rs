@@ -42,3 +42,6 @@ mod data;
 
 // Completions, man, init, rename, remove, build, reference imports, colour, and papercuts.
 mod everyday;
+
+// The repository's hooks, CI, documented commands and licences.
+mod repo;

@@ -233,8 +233,9 @@ fn check_record(mut db: Db, id: &PaperId, path: &Path, paper: &Paper) -> bool {
     });
     let diagnostics = lint::check(&Catalog::new(db), lint::today());
     let mine: Vec<_> = diagnostics.iter().filter(|d| d.file == path).collect();
+    let color = crate::ui::use_color(crate::ui::Stream::Stderr);
     for d in &mine {
-        eprintln!("{}", d.human());
+        eprintln!("{}", crate::ui::diagnostic_line(d, color));
     }
     let errors = mine
         .iter()
