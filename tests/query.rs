@@ -119,7 +119,7 @@ fn invalid_values_are_usage_errors_listing_the_valid_ones() {
         ),
         (
             vec!["--sort", "size"],
-            "`size` is not a valid sort key: expected one of `date`, `title`, `venue`",
+            "invalid value 'size' for '--sort <KEY>'\n  [possible values: date, title, venue]",
         ),
         (vec!["--since", "2024/01"], "is not a date of the form"),
         (
