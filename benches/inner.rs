@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use hftlist::db::{Db, Entry, Spans};
+use hftlist::store::db::{Db, Entry, Spans};
 
 fn synthetic(n: usize) -> Db {
     let real = Db::load(Path::new("papers")).expect("papers/ loads");
@@ -23,7 +23,6 @@ fn synthetic(n: usize) -> Db {
         })
         .collect();
     Db {
-        dir: "db".into(),
         list: real.list,
         files: entries.len(),
         entries,
@@ -34,7 +33,7 @@ fn synthetic(n: usize) -> Db {
 fn benches(c: &mut Criterion) {
     let record = std::fs::read_to_string("papers/vaccine.yaml").expect("a record");
     c.bench_function("parse_record", |b| {
-        b.iter(|| hftlist::db::parse_record(Path::new("x.yaml"), black_box(&record)))
+        b.iter(|| hftlist::store::db::parse_record(Path::new("x.yaml"), black_box(&record)))
     });
 
     let real = std::sync::Arc::new(
@@ -42,15 +41,15 @@ fn benches(c: &mut Criterion) {
     );
     let today = jiff::civil::date(2026, 11, 30);
     c.bench_function("lint::check (papers/)", |b| {
-        b.iter(|| hftlist::lint::check(black_box(&real), today))
+        b.iter(|| hftlist::checks::lint::check(black_box(&real), today))
     });
     let template = std::fs::read_to_string("papers/README.template.md").expect("the template");
     c.bench_function("render (papers/)", |b| {
         b.iter(|| {
-            hftlist::render::render(
+            hftlist::views::render::render(
                 black_box(&real),
                 &template,
-                hftlist::render::Options::default(),
+                hftlist::views::render::Options::default(),
             )
         })
     });
@@ -66,17 +65,17 @@ fn benches(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("{n} papers"));
         group.sample_size(10);
         group.bench_function("similar_pairs", |b| {
-            b.iter(|| hftlist::lint::similar_pairs(black_box(&titles)))
+            b.iter(|| hftlist::checks::lint::similar_pairs(black_box(&titles)))
         });
         group.bench_function("lint::check", |b| {
-            b.iter(|| hftlist::lint::check(black_box(&db), today))
+            b.iter(|| hftlist::checks::lint::check(black_box(&db), today))
         });
         group.bench_function("render", |b| {
             b.iter(|| {
-                hftlist::render::render(
+                hftlist::views::render::render(
                     black_box(&db),
                     &template,
-                    hftlist::render::Options::default(),
+                    hftlist::views::render::Options::default(),
                 )
             })
         });

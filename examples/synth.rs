@@ -32,7 +32,7 @@ struct Args {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let real = hftlist::db::Db::load(&args.from)?;
+    let real = hftlist::store::db::Db::load(&args.from)?;
     let titles: Vec<String> = real.entries.iter().map(|e| e.paper.title.clone()).collect();
     let near = args.near_duplicates.unwrap_or((args.papers / 1000).max(10));
     let synthetic = hftlist::synth::generate(args.papers, near, &titles, &real.list, args.seed)?;
@@ -49,7 +49,7 @@ fn main() -> anyhow::Result<()> {
     }
     for (id, paper) in &synthetic.papers {
         let path = args.out.join(format!("{id}.yaml"));
-        std::fs::write(&path, hftlist::db::to_yaml(paper)?)
+        std::fs::write(&path, hftlist::store::db::to_yaml(paper)?)
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     let planted: String = synthetic

@@ -7,17 +7,20 @@
 //! `query.rs`, so `query`, `export`, `stats` and the README template cannot disagree about
 //! which papers a filter means or in which order they come.
 
+pub mod query;
+
 use std::collections::HashMap;
 use std::ops::Deref;
 use std::path::Path;
 
-use crate::date::PartialDate;
-use crate::db::{Db, Entry};
-use crate::list::List;
-pub use crate::list::SectionPath;
-use crate::paper::{Field, Paper};
-use crate::query::Query;
-use crate::venue::{Placed, Registry, Series, Track};
+use crate::catalog::query::Query;
+use crate::model::date::PartialDate;
+use crate::model::diag::Pos;
+use crate::model::list::List;
+pub use crate::model::list::SectionPath;
+use crate::model::paper::{Field, Paper};
+use crate::model::venue::{Placed, Registry, Series, Track};
+use crate::store::db::{Db, Entry};
 
 /// One record with its derived facts. It dereferences to its [`Entry`] (id, path, paper, spans).
 #[derive(Clone, Copy, Debug)]
@@ -40,10 +43,39 @@ impl Deref for Record<'_> {
     }
 }
 
+/// One link of a record: the field it comes from, its label in the list, the URL, and where
+/// the field stands in the file (for diagnostics about the link).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The field: `arxiv`, `doi`, `openreview` (derived pages), `paper`, `code`, `project`.
+    pub field: Field,
+    /// The label the list shows: `paper`, `OpenReview`, `DOI`, `code`, `project`.
+    pub label: &'static str,
+    /// The URL.
+    pub url: String,
+    /// Where the field's value stands in the record file.
+    pub pos: Pos,
+}
+
 impl Record<'_> {
     /// Whether the paper is published at a venue (has one); the rest are preprints.
     pub fn is_published(&self) -> bool {
         self.entry.paper.venue.is_some()
+    }
+
+    /// Every link of the record with its position in the file, in the list's order.
+    pub fn links(&self) -> Vec<Link> {
+        self.entry
+            .paper
+            .links()
+            .into_iter()
+            .map(|(field, label, url)| Link {
+                field,
+                label,
+                url,
+                pos: self.entry.spans.get(field),
+            })
+            .collect()
     }
 }
 
@@ -283,7 +315,7 @@ impl Catalog {
             if let Some(v) = r.venue
                 && let Some(year) = v.year
                 && v.track.is_main()
-                && self.series(v).type_ != crate::venue::VenueType::PreprintServer
+                && self.series(v).type_ != crate::model::venue::VenueType::PreprintServer
             {
                 *counts.entry((year, self.venue_group(v))).or_default() += 1;
             }
@@ -314,5 +346,94 @@ impl Catalog {
             }
         }
         key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn catalog(papers: &[(&str, &str)]) -> Catalog {
+        let list = crate::store::db::parse_list(
+            Path::new("list.yaml"),
+            include_str!("../tests/fixtures/list.yaml"),
+        )
+        .unwrap();
+        let entries: Vec<Entry> = papers
+            .iter()
+            .map(|(id, yaml)| {
+                let path = format!("{id}.yaml");
+                let (paper, spans, diags) = crate::store::db::parse_record(Path::new(&path), yaml);
+                assert!(diags.is_empty(), "{diags:?}");
+                Entry {
+                    id: id.parse().unwrap(),
+                    path: path.into(),
+                    paper: paper.unwrap(),
+                    spans,
+                }
+            })
+            .collect();
+        Catalog::new(Db {
+            list,
+            files: entries.len(),
+            entries,
+            diagnostics: Vec::new(),
+        })
+    }
+
+    const A: &str = "title: Beta\nkind: attack\ndate: \"2024-02-02\"\nvenue: iclr2025 Oral\narxiv: \"2402.01109\"\ncode: https://github.com/a/b\n";
+    const B: &str = "title: alpha\nkind: attack\ndate: \"2024-02-02\"\narxiv: \"2402.01110\"\n";
+    const C: &str = "title: Gamma\nkind: attack\ndate: \"2023\"\narxiv: \"2402.01109\"\n";
+
+    #[test]
+    fn venues_are_placed_once_with_their_track() {
+        let c = catalog(&[("a", A)]);
+        let v = c.get("a").unwrap().venue.unwrap();
+        assert_eq!(v.canonical, "ICLR 2025 Oral");
+        assert_eq!(v.track, Track::Presentation);
+        assert_eq!(c.venue_group(v), "ICLR 2025");
+        assert_eq!(c.venue_counts(), vec![("ICLR 2025".to_owned(), 1)]);
+    }
+
+    #[test]
+    fn one_order_by_date_then_title_then_id() {
+        let c = catalog(&[("a", A), ("b", B), ("c", C)]);
+        let ids: Vec<&str> = c.ordered().map(|r| r.entry.id.as_str()).collect();
+        assert_eq!(ids, ["c", "b", "a"]);
+    }
+
+    #[test]
+    fn the_identity_index_finds_the_earlier_record() {
+        let c = catalog(&[("a", A), ("b", B), ("c", C)]);
+        let dups: Vec<(&str, &str, &str)> = c
+            .duplicates()
+            .map(|(later, first, m)| (later.entry.id.as_str(), first.entry.id.as_str(), m.what))
+            .collect();
+        assert_eq!(dups, [("c", "a", "arXiv id")]);
+        let found = c
+            .identity()
+            .find(&[(Field::Title, "title", "alpha".to_owned())]);
+        assert_eq!(
+            found.map(|m| c.record(m.index).entry.id.as_str()),
+            Some("b")
+        );
+    }
+
+    #[test]
+    fn links_carry_their_field_label_and_position() {
+        let c = catalog(&[("a", A)]);
+        let links = c.get("a").unwrap().links();
+        let got: Vec<(&str, &str, u32)> = links
+            .iter()
+            .map(|l| (l.label, l.url.as_str(), l.pos.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("paper", "https://arxiv.org/abs/2402.01109", 5),
+                ("code", "https://github.com/a/b", 6),
+            ]
+        );
     }
 }

@@ -21,12 +21,12 @@ use std::path::Path;
 
 use anyhow::Context;
 
+use crate::catalog::query::{Query, VenueFilter, YearRange};
 use crate::catalog::{Catalog, Record};
-use crate::date::PartialDate;
-use crate::ident::Tag;
-use crate::paper::{Kind, Stage};
-use crate::query::{Query, VenueFilter, YearRange};
-use crate::venue::Registry;
+use crate::model::date::PartialDate;
+use crate::model::ident::Tag;
+use crate::model::paper::{Kind, Stage};
+use crate::model::venue::Registry;
 
 /// The records the filters select, in the catalog's order; warns on stderr when some record
 /// files could not be read (they cannot be selected, and `validate` says why).
@@ -51,7 +51,7 @@ pub(crate) fn select<'c>(
 /// Writes a command's output to the file (atomically) or, without one, to stdout.
 pub(crate) fn emit(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
     match output {
-        Some(path) => crate::atomic::replace(path, text),
+        Some(path) => crate::store::atomic::replace(path, text),
         None => std::io::stdout()
             .lock()
             .write_all(text.as_bytes())

@@ -14,11 +14,11 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::catalog::IdentityIndex;
-use crate::date::PartialDate;
-use crate::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag as Label};
-use crate::link::Url;
-use crate::list::{List, Section};
-use crate::paper::{Kind, Paper, Stage};
+use crate::model::date::PartialDate;
+use crate::model::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag as Label};
+use crate::model::link::Url;
+use crate::model::list::{List, Section};
+use crate::model::paper::{Kind, Paper, Stage};
 
 /// One list item of the Markdown, as written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -361,7 +361,7 @@ impl<'l> Importer<'l> {
     pub fn venue(&self, written: &str, notes: &mut Vec<String>) -> Option<String> {
         let venue = written.split_whitespace().collect::<Vec<_>>().join(" ");
         match self.list.registry.resolve(&venue) {
-            Some(r) if r.series.type_ == crate::venue::VenueType::PreprintServer => None,
+            Some(r) if r.series.type_ == crate::model::venue::VenueType::PreprintServer => None,
             Some(r) => Some(r.canonical),
             None if venue.is_empty() => None,
             None => match short_year_venue(&self.list.registry, &venue) {
@@ -474,7 +474,7 @@ impl<'l> Importer<'l> {
 /// A venue written with a two-digit year, as many hand-kept lists do (`ICASSP26`,
 /// `AAAI25-AIA`), in the registry's spelling (`ICASSP 2026`, `AAAI 2025 AIA`); `None` when it is
 /// not one.
-fn short_year_venue(registry: &crate::venue::Registry, venue: &str) -> Option<String> {
+fn short_year_venue(registry: &crate::model::venue::Registry, venue: &str) -> Option<String> {
     let (series, rest) = registry.split_series(venue)?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     if digits != 2 {

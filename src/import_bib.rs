@@ -9,11 +9,11 @@
 use biblatex::{Bibliography, ChunksExt};
 use serde::Deserialize;
 
-use crate::date::PartialDate;
-use crate::ident::{ArxivId, Doi};
 use crate::import::Importer;
-use crate::link::Url;
-use crate::paper::{Kind, Paper, Stage};
+use crate::model::date::PartialDate;
+use crate::model::ident::{ArxivId, Doi};
+use crate::model::link::Url;
+use crate::model::paper::{Kind, Paper, Stage};
 
 /// One entry of a reference file, as written.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -308,7 +308,7 @@ pub fn to_paper(
         }
     }
     if let Some(id) = &item.arxiv {
-        match crate::ident::strip_version(id).parse::<ArxivId>() {
+        match crate::model::ident::strip_version(id).parse::<ArxivId>() {
             Ok(id) => paper.arxiv = Some(id),
             Err(e) => notes.push(format!("arXiv id `{id}` dropped: {e}")),
         }
@@ -316,7 +316,7 @@ pub fn to_paper(
     if let Some(url) = &item.url {
         if let Some(id) = ArxivId::from_url(url) {
             paper.arxiv.get_or_insert(id);
-        } else if let Some(id) = crate::ident::OpenReviewId::from_url(url) {
+        } else if let Some(id) = crate::model::ident::OpenReviewId::from_url(url) {
             paper.openreview = Some(id);
         } else if Doi::strip_url_prefix(url).is_some() {
             // The DOI field says the same, or the DOI link is the paper's identifier.

@@ -19,31 +19,19 @@
 #[macro_use]
 mod macros;
 
-pub mod arxiv;
-pub mod atomic;
 pub mod catalog;
-pub mod cite;
+pub mod checks;
 pub mod cli;
 pub mod cmd;
-pub mod date;
-pub mod db;
-pub mod diag;
 pub mod exit;
-pub mod ident;
 pub mod import;
 pub mod import_bib;
-pub mod link;
-pub mod lint;
-pub mod list;
-pub mod locate;
-pub mod output;
-pub mod paper;
-pub mod query;
-pub mod render;
-pub mod stats;
+pub mod model;
+pub mod sources;
+pub mod store;
 pub mod synth;
 pub mod ui;
-pub mod venue;
+pub mod views;
 
 use std::process::ExitCode;
 
@@ -67,7 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         _ => {}
     }
     let cwd = std::env::current_dir().unwrap_or_default();
-    let db = locate::database(cli.db.as_deref(), &cwd)?;
+    let db = store::locate::database(cli.db.as_deref(), &cwd)?;
     match cli.command {
         Command::Validate(args) => cmd::validate::run(&db, &args),
         Command::Add(args) => cmd::add::run(&db, &args),

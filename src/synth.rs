@@ -12,10 +12,10 @@ use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
 
-use crate::date::PartialDate;
-use crate::ident::{ArxivId, PaperId};
-use crate::list::List;
-use crate::paper::{Kind, Paper, Stage, normalize_title};
+use crate::model::date::PartialDate;
+use crate::model::ident::{ArxivId, PaperId};
+use crate::model::list::List;
+use crate::model::paper::{Kind, Paper, Stage, normalize_title};
 
 /// The share of title words drawn from the made-up terms rather than the real list's words.
 pub const NEW_TERM_PERCENT: u64 = 25;
@@ -91,7 +91,7 @@ pub fn generate(
         .registry
         .series()
         .iter()
-        .filter(|s| s.type_ != crate::venue::VenueType::PreprintServer)
+        .filter(|s| s.type_ != crate::model::venue::VenueType::PreprintServer)
         .map(|s| s.name.clone())
         .collect();
     let mut titles_seen: HashSet<String> = HashSet::new();

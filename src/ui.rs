@@ -8,7 +8,7 @@
 use std::io::IsTerminal;
 use std::sync::OnceLock;
 
-use crate::diag::{Diagnostic, Severity};
+use crate::model::diag::{Diagnostic, Severity};
 
 /// When to colour hftlist's own output.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -138,7 +138,7 @@ pub fn error_prefix(color: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{Pos, Rule};
+    use crate::model::diag::{Pos, Rule};
 
     #[test]
     fn auto_colours_only_a_terminal_without_no_color() {

@@ -175,16 +175,16 @@ fn the_whole_snapshot_is_accounted_for() {
         "read 175 entries: wrote 173, skipped 2 duplicates, 0 could not be parsed"
     );
     // Every title of the snapshot is in the database, under its normalised form.
-    let loaded = hftlist::db::Db::load(&db.papers()).unwrap();
+    let loaded = hftlist::store::db::Db::load(&db.papers()).unwrap();
     assert_eq!(loaded.entries.len(), 173);
     let titles: std::collections::HashSet<String> = loaded
         .entries
         .iter()
-        .map(|e| hftlist::paper::normalize_title(&e.paper.title))
+        .map(|e| hftlist::model::paper::normalize_title(&e.paper.title))
         .collect();
     for item in hftlist::import::parse(SNAPSHOT) {
         assert!(
-            titles.contains(&hftlist::paper::normalize_title(&item.title)),
+            titles.contains(&hftlist::model::paper::normalize_title(&item.title)),
             "missing: {}",
             item.title
         );

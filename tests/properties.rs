@@ -1,12 +1,12 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use hftlist::date::PartialDate;
-use hftlist::db::{Db, Entry, Spans};
-use hftlist::ident::PaperId;
+use hftlist::catalog::query::{Query, YearRange};
 use hftlist::import::{Importer, Outcome};
-use hftlist::paper::{Kind, Paper, Stage};
-use hftlist::query::{Query, YearRange};
+use hftlist::model::date::PartialDate;
+use hftlist::model::ident::PaperId;
+use hftlist::model::paper::{Kind, Paper, Stage};
+use hftlist::store::db::{Db, Entry, Spans};
 use proptest::prelude::*;
 
 fn date() -> impl Strategy<Value = PartialDate> {
@@ -33,7 +33,7 @@ fn folded(max: usize) -> impl Strategy<Value = String> {
         .prop_filter("not empty", |s| !s.is_empty())
 }
 
-fn url(host: &'static str) -> impl Strategy<Value = hftlist::link::Url> {
+fn url(host: &'static str) -> impl Strategy<Value = hftlist::model::link::Url> {
     proptest::string::string_regex("[a-z0-9_-]{1,12}(/[a-z0-9_.-]{1,8}){0,2}")
         .unwrap()
         .prop_map(move |p| format!("https://{host}/{p}").parse().unwrap())
@@ -95,7 +95,7 @@ fn paper(
                         .contains(&month)
                         .then(|| format!("{yymm:04}.{n:05}").parse().unwrap())
                 });
-                let mut tags: Vec<hftlist::ident::Tag> =
+                let mut tags: Vec<hftlist::model::ident::Tag> =
                     tags.iter().map(|t| t.parse().unwrap()).collect();
                 tags.sort();
                 tags.dedup();
@@ -125,12 +125,12 @@ proptest! {
     /// Any valid record survives save then load unchanged, and saving again gives the same bytes.
     #[test]
     fn save_then_load_is_the_identity(p in paper(text(120), text(60))) {
-        let text = hftlist::db::to_yaml(&p).unwrap();
-        let (loaded, _, diagnostics) = hftlist::db::parse_record(Path::new("x.yaml"), &text);
+        let text = hftlist::store::db::to_yaml(&p).unwrap();
+        let (loaded, _, diagnostics) = hftlist::store::db::parse_record(Path::new("x.yaml"), &text);
         prop_assert!(diagnostics.is_empty(), "{diagnostics:?}\n{text}");
         let loaded = loaded.unwrap();
         prop_assert_eq!(&loaded, &p);
-        prop_assert_eq!(hftlist::db::to_yaml(&loaded).unwrap(), text);
+        prop_assert_eq!(hftlist::store::db::to_yaml(&loaded).unwrap(), text);
     }
 }
 
@@ -141,12 +141,12 @@ proptest! {
     /// same paper, the same positions, the same diagnostics.
     #[test]
     fn the_fast_path_agrees_with_the_yaml_parser(p in paper(prop_oneof![text(200), "[A-Za-z0-9 ().,:/_+=$^-]{1,200}".prop_filter("x", |s| !s.trim().is_empty())], text(60)), extra in "[a-z:\\- \"]{0,12}") {
-        let text = hftlist::db::to_yaml(&p).unwrap();
+        let text = hftlist::store::db::to_yaml(&p).unwrap();
         let path = Path::new("x.yaml");
-        prop_assert_eq!(hftlist::db::parse_record(path, &text), hftlist::db::parse_record_full(path, &text));
+        prop_assert_eq!(hftlist::store::db::parse_record(path, &text), hftlist::store::db::parse_record_full(path, &text));
         // And on files that are not quite canonical.
         for variant in [format!("{text}{extra}\n"), text.replacen('\n', &format!("\n{extra}"), 1), text.replace("- ", "-  ")] {
-            prop_assert_eq!(hftlist::db::parse_record(path, &variant), hftlist::db::parse_record_full(path, &variant), "{}", variant);
+            prop_assert_eq!(hftlist::store::db::parse_record(path, &variant), hftlist::store::db::parse_record_full(path, &variant), "{}", variant);
         }
     }
 }
@@ -161,11 +161,15 @@ fn the_fast_path_leaves_control_characters_to_the_yaml_parser() {
         "title: A\u{7f}\nkind: attack\ndate: \"2024\"\n",
         "title: \"A\u{1b}\"\n",
     ] {
-        let full = hftlist::db::parse_record_full(path, text);
-        assert_eq!(hftlist::db::parse_record(path, text), full, "{text:?}");
+        let full = hftlist::store::db::parse_record_full(path, text);
+        assert_eq!(
+            hftlist::store::db::parse_record(path, text),
+            full,
+            "{text:?}"
+        );
     }
-    let (_, _, diagnostics) = hftlist::db::parse_record(path, "title: A\nkind: a\u{0}b\n");
-    assert_eq!(diagnostics[0].rule, hftlist::diag::Rule::YamlSyntax);
+    let (_, _, diagnostics) = hftlist::store::db::parse_record(path, "title: A\nkind: a\u{0}b\n");
+    assert_eq!(diagnostics[0].rule, hftlist::model::diag::Rule::YamlSyntax);
 }
 
 #[test]
@@ -175,8 +179,8 @@ fn the_fast_path_agrees_on_every_bundled_record() {
         if path.extension().is_some_and(|e| e == "yaml") && !path.ends_with("list.yaml") {
             let text = std::fs::read_to_string(&path).unwrap();
             assert_eq!(
-                hftlist::db::parse_record(&path, &text),
-                hftlist::db::parse_record_full(&path, &text),
+                hftlist::store::db::parse_record(&path, &text),
+                hftlist::store::db::parse_record_full(&path, &text),
                 "{}",
                 path.display()
             );
@@ -184,8 +188,8 @@ fn the_fast_path_agrees_on_every_bundled_record() {
     }
 }
 
-fn list() -> hftlist::list::List {
-    hftlist::db::load_list(Path::new("papers/list.yaml")).unwrap()
+fn list() -> hftlist::model::list::List {
+    hftlist::store::db::load_list(Path::new("papers/list.yaml")).unwrap()
 }
 
 fn entry(i: usize, paper: Paper) -> Entry {
@@ -216,16 +220,15 @@ proptest! {
         let mut seen = std::collections::HashSet::new();
         let papers: Vec<Paper> = papers
             .into_iter()
-            .filter(|p| seen.insert(hftlist::paper::normalize_title(&p.title)))
+            .filter(|p| seen.insert(hftlist::model::paper::normalize_title(&p.title)))
             .filter(|p| p.identity_keys().iter().all(|(_, _, k)| !k.is_empty()))
             .collect();
         let mut ids_seen = HashMap::new();
         let papers: Vec<Paper> = papers
             .into_iter()
-            .filter(|p| p.identity_keys().into_iter().filter(|(f, _, _)| *f != hftlist::paper::Field::Title).all(|(f, _, k)| ids_seen.insert((f, k), ()).is_none()))
+            .filter(|p| p.identity_keys().into_iter().filter(|(f, _, _)| *f != hftlist::model::paper::Field::Title).all(|(f, _, k)| ids_seen.insert((f, k), ()).is_none()))
             .collect();
         let db = Db {
-            dir: "papers".into(),
             list: list(),
             entries: papers.iter().cloned().enumerate().map(|(i, p)| entry(i, p)).collect(),
             diagnostics: Vec::new(),
@@ -233,7 +236,7 @@ proptest! {
         };
         let catalog = std::sync::Arc::new(hftlist::catalog::Catalog::new(db));
         let db = catalog.db();
-        let readme = hftlist::render::render(&catalog, "{{ sections }}\n", hftlist::render::Options::default()).unwrap();
+        let readme = hftlist::views::render::render(&catalog, "{{ sections }}\n", hftlist::views::render::Options::default()).unwrap();
         let mut importer = Importer::new(&db.list, HashMap::new());
         let mut back: Vec<(Paper, String)> = Vec::new();
         let items = hftlist::import::parse(&readme);
@@ -282,7 +285,6 @@ proptest! {
             ..Query::default()
         };
         let db = Db {
-            dir: "papers".into(),
             list: list(),
             entries: papers.iter().cloned().enumerate().map(|(i, p)| entry(i, p)).collect(),
             diagnostics: Vec::new(),

@@ -297,8 +297,12 @@ fn the_readme_holds_every_paper_once_and_is_current() {
     let db = catalog.db();
     let readme = std::fs::read_to_string("README.md").unwrap();
     let template = std::fs::read_to_string("papers/README.template.md").unwrap();
-    let rendered =
-        hftlist::render::render(&catalog, &template, hftlist::render::Options::default()).unwrap();
+    let rendered = hftlist::views::render::render(
+        &catalog,
+        &template,
+        hftlist::views::render::Options::default(),
+    )
+    .unwrap();
     assert!(
         readme == rendered,
         "README.md is stale: run `cargo run -- render -o README.md`"
@@ -316,7 +320,7 @@ fn the_readme_holds_every_paper_once_and_is_current() {
             "TOC link #{link} matches no heading"
         );
     }
-    fn names(sections: &[hftlist::list::Section], out: &mut Vec<String>) {
+    fn names(sections: &[hftlist::model::list::Section], out: &mut Vec<String>) {
         for s in sections {
             out.push(s.heading.clone());
             names(&s.sections, out);
@@ -380,7 +384,7 @@ fn the_readme_holds_every_paper_once_and_is_current() {
 fn the_chart_is_current() {
     let catalog = hftlist::catalog::Catalog::load(std::path::Path::new("papers")).unwrap();
     let records: Vec<_> = catalog.records().collect();
-    let chart = hftlist::stats::svg(&hftlist::stats::compute(&catalog, &records));
+    let chart = hftlist::views::stats::svg(&hftlist::views::stats::compute(&catalog, &records));
     let on_disk = std::fs::read_to_string("docs/papers-per-year.svg").unwrap();
     assert!(
         chart == on_disk,

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use hftlist::db::{Db, Entry, Spans};
-use hftlist::diag::Rule;
+use hftlist::model::diag::Rule;
+use hftlist::store::db::{Db, Entry, Spans};
 
 #[test]
 fn the_detector_finds_exactly_the_planted_near_duplicates() {
@@ -28,19 +28,18 @@ fn the_detector_finds_exactly_the_planted_near_duplicates() {
         })
         .collect();
     let db = Db {
-        dir: "db".into(),
         list: real.list,
         files: entries.len(),
         entries,
         diagnostics: Vec::new(),
     };
-    let diagnostics = hftlist::lint::check(
+    let diagnostics = hftlist::checks::lint::check(
         &hftlist::catalog::Catalog::new(db),
         jiff::civil::date(2030, 1, 1),
     );
     let errors: Vec<String> = diagnostics
         .iter()
-        .filter(|d| d.severity == hftlist::diag::Severity::Error)
+        .filter(|d| d.severity == hftlist::model::diag::Severity::Error)
         .map(|d| d.human())
         .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));

@@ -13,11 +13,20 @@ mod validate;
 // Hostile and broken files: each gets its own exact diagnostic, nothing panics.
 mod bad_inputs;
 
+// Local http, https and proxy servers for the network tests.
+mod server;
+
 // `hftlist add`, against a local fake of the arXiv API.
 mod add;
 
 // `hftlist fmt`: records in canonical form.
 mod fmt;
+
+// The network edge: TLS trust, endpoints, redirects, proxies, the cache, --offline.
+mod net;
+
+// The OpenReview, DBLP and Crossref clients, called as a library against local servers.
+mod sources;
 
 // `hftlist import`: Markdown lists into records.
 mod import;

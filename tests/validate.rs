@@ -285,7 +285,7 @@ fn summary(expected: &str, files: usize) -> String {
 
 #[test]
 fn every_rule_has_a_failing_case() {
-    for rule in hftlist::diag::Rule::ALL {
+    for rule in hftlist::model::diag::Rule::ALL {
         let covered = CASES.iter().any(|c| c.rule == rule.name())
             || crate::bad_inputs::COVERED_RULES.contains(&rule.name());
         assert!(covered, "rule `{}` has no failing case", rule.name());
@@ -294,7 +294,7 @@ fn every_rule_has_a_failing_case() {
 
 #[test]
 fn each_failing_case_reports_exactly_its_diagnostics() {
-    let today = hftlist::lint::today().to_string();
+    let today = hftlist::checks::lint::today().to_string();
     for case in CASES {
         let db = TestDb::new();
         for (name, text) in case.files {
@@ -407,7 +407,10 @@ fn json_format_carries_the_same_diagnostics() {
 fn list_rules_names_every_rule_with_its_severity() {
     let run = TestDb::empty().run(&["validate", "--list-rules"]);
     assert_eq!(run.code, 0);
-    assert_eq!(run.stdout.lines().count(), hftlist::diag::Rule::ALL.len());
+    assert_eq!(
+        run.stdout.lines().count(),
+        hftlist::model::diag::Rule::ALL.len()
+    );
     let line = run
         .stdout
         .lines()

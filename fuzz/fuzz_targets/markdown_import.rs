@@ -9,10 +9,10 @@ use std::sync::OnceLock;
 use hftlist::import::{Importer, Outcome};
 use libfuzzer_sys::fuzz_target;
 
-fn list() -> &'static hftlist::list::List {
-    static LIST: OnceLock<hftlist::list::List> = OnceLock::new();
+fn list() -> &'static hftlist::model::list::List {
+    static LIST: OnceLock<hftlist::model::list::List> = OnceLock::new();
     LIST.get_or_init(|| {
-        hftlist::db::parse_list(Path::new("list.yaml"), include_str!("../../papers/list.yaml"))
+        hftlist::store::db::parse_list(Path::new("list.yaml"), include_str!("../../papers/list.yaml"))
             .expect("the bundled list.yaml is valid")
     })
 }
@@ -24,8 +24,8 @@ fuzz_target!(|data: &[u8]| {
     let mut importer = Importer::new(list(), HashMap::new());
     for item in hftlist::import::parse(text) {
         if let Outcome::New { paper, .. } = importer.take(&item) {
-            let saved = hftlist::db::to_yaml(&paper).expect("an imported paper saves");
-            let (again, _, diagnostics) = hftlist::db::parse_record(Path::new("x.yaml"), &saved);
+            let saved = hftlist::store::db::to_yaml(&paper).expect("an imported paper saves");
+            let (again, _, diagnostics) = hftlist::store::db::parse_record(Path::new("x.yaml"), &saved);
             assert_eq!(again.as_ref(), Some(&*paper), "{diagnostics:?}\n{saved}");
         }
     }

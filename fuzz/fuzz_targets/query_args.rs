@@ -7,10 +7,10 @@ use std::sync::OnceLock;
 use clap::Parser;
 use libfuzzer_sys::fuzz_target;
 
-fn list() -> &'static hftlist::list::List {
-    static LIST: OnceLock<hftlist::list::List> = OnceLock::new();
+fn list() -> &'static hftlist::model::list::List {
+    static LIST: OnceLock<hftlist::model::list::List> = OnceLock::new();
     LIST.get_or_init(|| {
-        hftlist::db::parse_list(Path::new("list.yaml"), include_str!("../../papers/list.yaml"))
+        hftlist::store::db::parse_list(Path::new("list.yaml"), include_str!("../../papers/list.yaml"))
             .expect("the bundled list.yaml is valid")
     })
 }
@@ -29,8 +29,8 @@ fuzz_target!(|data: &[u8]| {
         let _ = query.filters.query(&list().registry);
     }
     for word in text.split('\0') {
-        let _ = word.parse::<hftlist::query::YearRange>();
-        let _ = word.parse::<hftlist::date::PartialDate>();
-        let _ = hftlist::query::VenueFilter::parse(word, &list().registry);
+        let _ = word.parse::<hftlist::catalog::query::YearRange>();
+        let _ = word.parse::<hftlist::model::date::PartialDate>();
+        let _ = hftlist::catalog::query::VenueFilter::parse(word, &list().registry);
     }
 });

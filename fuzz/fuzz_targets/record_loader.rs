@@ -12,12 +12,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let path = Path::new("x.yaml");
-    let loaded = hftlist::db::parse_record(path, text);
-    assert_eq!(loaded, hftlist::db::parse_record_full(path, text), "the fast path disagrees");
+    let loaded = hftlist::store::db::parse_record(path, text);
+    assert_eq!(loaded, hftlist::store::db::parse_record_full(path, text), "the fast path disagrees");
     let (paper, _, diagnostics) = loaded;
     if let Some(paper) = paper {
-        let saved = hftlist::db::to_yaml(&paper).expect("a loaded paper saves");
-        let (again, _, _) = hftlist::db::parse_record(path, &saved);
+        let saved = hftlist::store::db::to_yaml(&paper).expect("a loaded paper saves");
+        let (again, _, _) = hftlist::store::db::parse_record(path, &saved);
         assert_eq!(again.as_ref(), Some(&paper), "save -> load changed the paper:\n{saved}");
     } else {
         assert!(!diagnostics.is_empty(), "a file that does not load must say why");

@@ -4,19 +4,19 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
-use crate::arxiv;
 use crate::catalog::Catalog;
-use crate::date::PartialDate;
-use crate::db::{self, Db, Entry, Spans};
-use crate::diag::Severity;
+use crate::checks::lint;
 use crate::exit;
-use crate::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag};
 use crate::import::slug_for;
-use crate::link::Url;
-use crate::lint;
-use crate::paper::{Field, Kind, Paper, Stage};
+use crate::model::date::PartialDate;
+use crate::model::diag::Severity;
+use crate::model::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag};
+use crate::model::link::Url;
+use crate::model::paper::{Field, Kind, Paper, Stage};
+use crate::sources::{self, arxiv};
+use crate::store::db::{self, Db, Entry, Spans};
 
 /// Arguments of `add`.
 #[derive(Debug, clap::Args)]
@@ -81,9 +81,14 @@ pub struct Args {
     #[arg(long)]
     pub doi: Option<Doi>,
 
-    /// Seconds to wait for the arXiv API.
-    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    /// Seconds the arXiv API may take to answer, waits it asks for included (1 to 3600).
+    #[arg(long, default_value_t = 30, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+
+    /// Use only answers already in the cache; never connect.
+    #[arg(long)]
+    pub offline: bool,
 
     /// Print the record and write nothing.
     #[arg(long)]
@@ -93,13 +98,14 @@ pub struct Args {
 /// Runs `add`: exit 0 when the record was written (or printed), 1 when it was refused (a
 /// duplicate, a taken id, a record that fails validation), 2 when arXiv could not be asked.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    check_kind_and_stage(args.kind, args.stage)?;
     let catalog = Catalog::load(dir)?;
     let arxiv_id = match &args.arxiv {
         Some(given) => Some(parse_arxiv_arg(given)?),
         None => None,
     };
     // Refuse a known paper before asking arXiv anything.
-    let known = crate::paper::identity_keys(
+    let known = crate::model::paper::identity_keys(
         arxiv_id.as_ref(),
         args.doi.as_ref(),
         args.openreview.as_ref(),
@@ -111,11 +117,11 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     }
     let (title, authors, date, code) = match &arxiv_id {
         Some(id) => {
-            let endpoint = std::env::var("HFTLIST_ARXIV_URL")
-                .unwrap_or_else(|_| arxiv::DEFAULT_ENDPOINT.to_owned());
-            let xml = arxiv::fetch(&endpoint, id, Duration::from_secs(args.timeout))?;
-            let record =
-                arxiv::parse_feed(&xml, id).with_context(|| format!("cannot add arXiv {id}"))?;
+            let client = sources::Client::new(sources::Options {
+                timeout: Duration::from_secs(args.timeout),
+                offline: args.offline,
+            });
+            let record = arxiv::fetch(&client, id)?;
             let authors = if args.authors.is_empty() {
                 record.authors
             } else {
@@ -172,7 +178,9 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         Some(id) => id.clone(),
         None => slug_for(&paper.title)
             .parse()
-            .map_err(|e: crate::ident::IdError| anyhow::anyhow!("{e}; choose one with --id"))?,
+            .map_err(|e: crate::model::ident::IdError| {
+                anyhow::anyhow!("{e}; choose one with --id")
+            })?,
     };
     let path = db::record_path(dir, &id);
     if path.exists() || catalog.get(id.as_str()).is_some() {
@@ -199,13 +207,28 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     Ok(exit::code(exit::SUCCESS))
 }
 
+/// Refuses a kind and stage that cannot go together, before anything is fetched.
+fn check_kind_and_stage(kind: Kind, stage: Option<Stage>) -> anyhow::Result<()> {
+    match (kind, stage) {
+        (Kind::Defense, None) => bail!(
+            "a defense needs --stage: `pre-training`, `alignment`, `fine-tuning` or \
+             `post-fine-tuning`; nothing was fetched"
+        ),
+        (kind, Some(stage)) if kind != Kind::Defense => bail!(
+            "only a defense has a stage: drop `--stage {stage}` for this {kind}; nothing was \
+             fetched"
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// An arXiv id from an id or an abs/pdf/html URL, with any version dropped.
 fn parse_arxiv_arg(given: &str) -> anyhow::Result<ArxivId> {
     if let Some(id) = ArxivId::from_url(given) {
         return Ok(id);
     }
     let bare = given.strip_prefix("arXiv:").unwrap_or(given);
-    let bare = crate::ident::strip_version(bare);
+    let bare = crate::model::ident::strip_version(bare);
     bare.parse::<ArxivId>()
         .map_err(|e| anyhow::anyhow!("{e}; give an id such as `2501.17433` or an arxiv.org URL"))
 }

@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use super::Filters;
 use crate::catalog::Catalog;
-use crate::cite;
-use crate::db::Entry;
 use crate::exit;
-use crate::output;
+use crate::store::db::Entry;
+use crate::views::cite;
+use crate::views::output;
 
 /// What to export.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::catalog::Catalog;
-use crate::db;
 use crate::exit;
+use crate::store::db;
 
 /// Arguments of `fmt`.
 #[derive(Debug, clap::Args)]

@@ -8,11 +8,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::db::{self, Db, LIST_FILE};
 use crate::exit;
 use crate::import::{self, Importer, Mapping, Outcome, heading_key};
 use crate::import_bib::{self, Defaults};
-use crate::paper::{Kind, Stage};
+use crate::model::paper::{Kind, Stage};
+use crate::store::db::{self, Db, LIST_FILE};
 use crate::ui;
 
 /// What the imported file holds.

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use crate::db::{self, LIST_FILE};
 use crate::exit;
+use crate::store::db::{self, LIST_FILE};
 use crate::ui;
 
 /// This repository's list settings: the sections and venue registry a new list starts from.
@@ -102,7 +102,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         (dir.join(super::render::TEMPLATE), TEMPLATE),
     ];
     for (path, text) in &written {
-        crate::atomic::create_new(path, text)?;
+        crate::store::atomic::create_new(path, text)?;
         if ui::chatty() {
             eprintln!("wrote {}", path.display());
         }

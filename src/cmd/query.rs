@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use super::Filters;
 use crate::catalog::Catalog;
-use crate::cite;
-use crate::db::Entry;
+use crate::catalog::query::{self, SortKey};
 use crate::exit;
-use crate::output;
-use crate::query::{self, SortKey};
+use crate::store::db::Entry;
+use crate::views::cite;
+use crate::views::output;
 
 /// How to print the papers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

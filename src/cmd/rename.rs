@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::catalog::Catalog;
-use crate::db::{self, LIST_FILE};
 use crate::exit;
-use crate::ident::PaperId;
+use crate::model::ident::PaperId;
+use crate::store::db::{self, LIST_FILE};
 use crate::ui;
 
 /// Arguments of `rename`.
@@ -51,7 +51,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let new: PaperId = match args.new.parse() {
         Ok(id) => id,
         Err(e) => {
-            let e: crate::ident::IdError = e;
+            let e: crate::model::ident::IdError = e;
             eprintln!("hftlist: `{}` is not a valid id: {}", args.new, e.0);
             return Ok(exit::code(exit::PROBLEMS));
         }
@@ -69,7 +69,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot read `{}`", source.display()))?;
     // Create the new file first (refusing to clobber), then drop the old: at every moment one
     // of the two holds the record.
-    crate::atomic::create_new(&target, &text)?;
+    crate::store::atomic::create_new(&target, &text)?;
     std::fs::remove_file(&source).with_context(|| {
         format!(
             "wrote `{}` but cannot remove `{}`; remove it by hand",

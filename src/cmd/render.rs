@@ -8,10 +8,10 @@ use anyhow::Context;
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
-use crate::diag::Tally;
+use crate::checks::lint;
 use crate::exit;
-use crate::lint;
-use crate::render::{self, Options};
+use crate::model::diag::Tally;
+use crate::views::render::{self, Options};
 
 /// The template's file name inside the database folder.
 pub const TEMPLATE: &str = "README.template.md";

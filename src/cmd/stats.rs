@@ -8,7 +8,7 @@ use anyhow::Context;
 use super::Filters;
 use crate::catalog::Catalog;
 use crate::exit;
-use crate::stats;
+use crate::views::stats;
 
 /// How to print the figures.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -60,7 +60,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             }
             return Ok(exit::code(exit::SUCCESS));
         }
-        crate::atomic::replace(path, &chart)?;
+        crate::store::atomic::replace(path, &chart)?;
         return Ok(exit::code(exit::SUCCESS));
     }
     let text = match args.format {

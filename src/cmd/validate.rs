@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::db::LIST_FILE;
-use crate::diag::{self, Diagnostic, Rule, Tally};
 use crate::exit;
+use crate::model::diag::{self, Diagnostic, Rule, Tally};
+use crate::store::db::LIST_FILE;
 use crate::ui;
 
 /// How to print the diagnostics.
@@ -55,7 +55,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(exit::code(exit::SUCCESS));
     }
     let catalog = Catalog::load(dir)?;
-    let mut diagnostics = crate::lint::check(&catalog, crate::lint::today());
+    let mut diagnostics = crate::checks::lint::check(&catalog, crate::checks::lint::today());
     let mut files = catalog.db().files;
     let everything = args.files.is_empty()
         || args
@@ -170,7 +170,7 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Pos;
+    use crate::model::diag::Pos;
 
     #[test]
     fn annotations_escape_what_the_runner_would_misread() {

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use crate::paper::normalize_title;
+use crate::model::paper::normalize_title;
 
 /// Jaccard similarity from which two titles are reported.
 pub(crate) const THRESHOLD: f64 = 0.8;

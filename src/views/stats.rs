@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Record};
-use crate::paper::Kind;
+use crate::model::paper::Kind;
 
 /// The figures.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde_saphyr::MessageFormatter;
 
-use crate::diag::{Diagnostic, Pos, Rule};
-use crate::ident::{PaperId, Tag};
-use crate::list::{List, ListFile};
-use crate::paper::{Field, Paper};
+use crate::model::diag::{Diagnostic, Pos, Rule};
+use crate::model::ident::{PaperId, Tag};
+use crate::model::list::{List, ListFile};
+use crate::model::paper::{Field, Paper};
 use raw::{RawRecord, RawValue};
 
 /// The reserved file name of the list settings.
@@ -70,8 +70,6 @@ pub struct Entry {
 /// A loaded database.
 #[derive(Debug)]
 pub struct Db {
-    /// The folder.
-    pub dir: PathBuf,
     /// The list settings.
     pub list: List,
     /// The papers that loaded, sorted by file name.
@@ -103,7 +101,6 @@ impl Db {
             .map(|n| (dir.join(&n), n))
             .collect();
         let mut db = Self {
-            dir: dir.to_owned(),
             list,
             entries: Vec::with_capacity(files.len()),
             diagnostics: Vec::new(),
@@ -514,7 +511,7 @@ pub fn parse_list(path: &Path, text: &str) -> anyhow::Result<List> {
 /// never overwritten and a failed write leaves nothing behind.
 pub fn create_record(dir: &Path, id: &PaperId, paper: &Paper) -> anyhow::Result<PathBuf> {
     let path = record_path(dir, id);
-    crate::atomic::create_new(&path, &checked_yaml(&path, paper)?)?;
+    crate::store::atomic::create_new(&path, &checked_yaml(&path, paper)?)?;
     Ok(path)
 }
 
@@ -527,7 +524,7 @@ pub fn save_record(path: &Path, paper: &Paper) -> anyhow::Result<bool> {
     if current == text.as_bytes() {
         return Ok(false);
     }
-    crate::atomic::replace(path, &text)?;
+    crate::store::atomic::replace(path, &text)?;
     Ok(true)
 }
 

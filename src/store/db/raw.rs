@@ -10,8 +10,8 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use crate::diag::{Pos, Rule};
-use crate::paper::Field;
+use crate::model::diag::{Pos, Rule};
+use crate::model::paper::Field;
 
 /// A field's value with its position.
 #[derive(Debug)]

@@ -7,10 +7,10 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::catalog::Record;
-use crate::date::PartialDate;
-use crate::ident::Tag;
-use crate::paper::{Kind, Stage};
-use crate::venue::{Placed, Registry, VenueType};
+use crate::model::date::PartialDate;
+use crate::model::ident::Tag;
+use crate::model::paper::{Kind, Stage};
+use crate::model::venue::{Placed, Registry, VenueType};
 
 /// A year or a range of years: `2025`, `2024..2025`, `2024..`, `..2025`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

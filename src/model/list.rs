@@ -7,9 +7,9 @@
 
 use serde::Deserialize;
 
-use crate::ident::Tag;
-use crate::paper::{Kind, Paper, Stage};
-use crate::venue::{Registry, Series};
+use crate::model::ident::Tag;
+use crate::model::paper::{Kind, Paper, Stage};
+use crate::model::venue::{Registry, Series};
 
 /// `list.yaml` as written.
 #[derive(Clone, Debug, Deserialize)]

@@ -5,12 +5,12 @@
 mod similar;
 
 use crate::catalog::{Catalog, Record};
-use crate::date::PartialDate;
-use crate::db::Entry;
-use crate::diag::{Diagnostic, Pos, Rule};
-use crate::ident::{ArxivId, Doi, OpenReviewId};
-use crate::paper::{Field, Kind};
-use crate::venue::VenueType;
+use crate::model::date::PartialDate;
+use crate::model::diag::{Diagnostic, Pos, Rule};
+use crate::model::ident::{ArxivId, Doi, OpenReviewId};
+use crate::model::paper::{Field, Kind};
+use crate::model::venue::VenueType;
+use crate::store::db::Entry;
 
 pub use similar::similar_pairs;
 
@@ -339,19 +339,20 @@ pub fn today() -> jiff::civil::Date {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::Db;
+    use crate::store::db::Db;
     use std::path::Path;
 
     fn db(papers: &[(&str, &str)]) -> Db {
-        let list = crate::db::parse_list(
+        let list = crate::store::db::parse_list(
             Path::new("list.yaml"),
-            include_str!("../tests/fixtures/list.yaml"),
+            include_str!("../../tests/fixtures/list.yaml"),
         )
         .unwrap();
         let entries = papers
             .iter()
             .map(|(id, yaml)| {
-                let (paper, spans, diags) = crate::db::parse_record(Path::new("x.yaml"), yaml);
+                let (paper, spans, diags) =
+                    crate::store::db::parse_record(Path::new("x.yaml"), yaml);
                 assert!(diags.is_empty(), "{diags:?}");
                 Entry {
                     id: id.parse().unwrap(),
@@ -362,7 +363,6 @@ mod tests {
             })
             .collect::<Vec<_>>();
         Db {
-            dir: ".".into(),
             list,
             files: entries.len(),
             entries,

@@ -9,8 +9,8 @@
 //! also writes every diagnostic about their shape. A differential test checks that both
 //! readers agree on every file the fast path accepts.
 
-use crate::diag::Pos;
-use crate::paper::Field;
+use crate::model::diag::Pos;
+use crate::model::paper::Field;
 
 use super::raw::{RawRecord, RawValue};
 

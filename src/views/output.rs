@@ -4,10 +4,10 @@
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::db::{self, Entry};
-use crate::ident::PaperId;
-use crate::paper::Paper;
-use crate::render;
+use crate::model::ident::PaperId;
+use crate::model::paper::Paper;
+use crate::store::db::{self, Entry};
+use crate::views::render;
 
 /// A record with its id, as JSON and YAML show it.
 #[derive(Serialize)]

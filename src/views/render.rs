@@ -13,10 +13,10 @@ use std::sync::Arc;
 use minijinja::value::Kwargs;
 use minijinja::{Environment, UndefinedBehavior};
 
+use crate::catalog::query::{Query, VenueFilter};
 use crate::catalog::{Catalog, Record, SectionPath};
-use crate::list::Section;
-use crate::paper::{Kind, Paper, Stage};
-use crate::query::{Query, VenueFilter};
+use crate::model::list::Section;
+use crate::model::paper::{Kind, Paper, Stage};
 
 /// How to render.
 #[derive(Clone, Copy, Debug, Default)]
@@ -243,26 +243,8 @@ pub fn entry_line(p: &Paper) -> String {
         (None, None) => "preprint".to_owned(),
     };
     let mut line = format!("- [{date}] **{}** *{venue}*", escape_text(&p.title));
-    let mut link = |label: &str, url: &str| {
-        let _ = write!(line, " [[{label}]({})]", encode_url(url));
-    };
-    if let Some(url) = p.arxiv_url() {
-        link("paper", &url);
-    }
-    if let Some(url) = &p.paper {
-        link("paper", url.as_str());
-    }
-    if let Some(url) = p.openreview_url() {
-        link("OpenReview", &url);
-    }
-    if let Some(url) = p.doi_url() {
-        link("DOI", &url);
-    }
-    if let Some(url) = &p.code {
-        link("code", url.as_str());
-    }
-    if let Some(url) = &p.project {
-        link("project", url.as_str());
+    for (_, label, url) in p.links() {
+        let _ = write!(line, " [[{label}]({})]", encode_url(&url));
     }
     for tag in &p.tags {
         let _ = write!(line, " `{tag}`");
@@ -360,7 +342,7 @@ fn all_headings(sections: &[Section]) -> Vec<String> {
 /// `--venue`: `venue="ICLR 2025"` is its main proceedings), `year`, `tag` and `published`.
 fn count_query(
     kwargs: &Kwargs,
-    registry: &crate::venue::Registry,
+    registry: &crate::model::venue::Registry,
 ) -> Result<Query, minijinja::Error> {
     let bad = |e: String| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e);
     let kinds = kwargs
@@ -380,12 +362,12 @@ fn count_query(
         .map_err(bad)?;
     let tags = kwargs
         .get::<Option<&str>>("tag")?
-        .map(str::parse::<crate::ident::Tag>)
+        .map(str::parse::<crate::model::ident::Tag>)
         .transpose()
         .map_err(|e| bad(e.to_string()))?;
     let years = kwargs
         .get::<Option<i16>>("year")?
-        .map(|y| crate::query::YearRange {
+        .map(|y| crate::catalog::query::YearRange {
             from: Some(y),
             to: Some(y),
         });

@@ -6,9 +6,9 @@
 
 use serde::Serialize;
 
-use crate::date::PartialDate;
-use crate::ident::{ArxivId, Doi, OpenReviewId, Tag};
-use crate::link::Url;
+use crate::model::date::PartialDate;
+use crate::model::ident::{ArxivId, Doi, OpenReviewId, Tag};
+use crate::model::link::Url;
 
 closed_enum!(
     /// What a paper contributes.
@@ -156,6 +156,32 @@ impl Paper {
         self.doi
             .as_ref()
             .map(|doi| format!("https://doi.org/{doi}"))
+    }
+
+    /// Every link of the record, in the order the list shows them, each with the field it comes
+    /// from and its label: the identifiers' pages (arXiv, OpenReview, DOI) are derived here, the
+    /// one place that turns identifiers into URLs for the views and the link checker.
+    pub fn links(&self) -> Vec<(Field, &'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(url) = self.arxiv_url() {
+            out.push((Field::Arxiv, "paper", url));
+        }
+        if let Some(url) = &self.paper {
+            out.push((Field::Paper, "paper", url.to_string()));
+        }
+        if let Some(url) = self.openreview_url() {
+            out.push((Field::Openreview, "OpenReview", url));
+        }
+        if let Some(url) = self.doi_url() {
+            out.push((Field::Doi, "DOI", url));
+        }
+        if let Some(url) = &self.code {
+            out.push((Field::Code, "code", url.to_string()));
+        }
+        if let Some(url) = &self.project {
+            out.push((Field::Project, "project", url.to_string()));
+        }
+        out
     }
 
     /// Whether the record links anywhere at all.

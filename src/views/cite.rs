@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::db::Entry;
-use crate::paper::Paper;
-use crate::venue::{Registry, VenueType};
+use crate::model::paper::Paper;
+use crate::model::venue::{Registry, VenueType};
+use crate::store::db::Entry;
 
 /// Where a paper appeared, as a citation needs it.
 enum Container<'a> {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 
-use crate::db::LIST_FILE;
+use crate::store::db::LIST_FILE;
 
 /// The folder a list's database lives in, relative to the repository root.
 pub const DEFAULT_DIR: &str = "papers";
