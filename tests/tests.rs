@@ -49,8 +49,29 @@ mod scale;
 // The bundled database: it validates, and every record is in canonical form.
 mod data;
 
-// Completions, man, init, rename, remove, build, reference imports, colour, and papercuts.
-mod everyday;
+// `hftlist completions` and `hftlist man`.
+mod completions;
+
+// Values in any case, finding the database, colour, --quiet and --verbose.
+mod conventions;
+
+// `hftlist init`.
+mod init;
+
+// `hftlist rename` and `hftlist remove`.
+mod rename;
+
+// `hftlist build`.
+mod build;
+
+// `hftlist validate FILE...` and `--format github`.
+mod validate_files;
+
+// `hftlist import` of BibTeX and CSL-JSON.
+mod import_bib;
+
+// The papercuts of issue 17.
+mod papercuts;
 
 // The repository's hooks, CI, documented commands and licences.
 mod repo;

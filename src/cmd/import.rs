@@ -107,6 +107,12 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let mut outcomes: Vec<(usize, String, Outcome)> = Vec::new();
     match args.format.unwrap_or_else(|| Format::of(&args.file)) {
         Format::Markdown => {
+            if args.kind.is_some() || args.stage.is_some() {
+                anyhow::bail!(
+                    "--kind and --stage apply to BibTeX and CSL-JSON; a Markdown list takes its \
+                     kinds from its headings (see --map)"
+                );
+            }
             for item in import::parse(&text).into_iter().filter(|i| i.is_entry()) {
                 let outcome = importer.take(&item);
                 outcomes.push((item.line, item.title.trim().to_owned(), outcome));

@@ -24,7 +24,10 @@ pub struct Args {
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::load(dir)?;
     let Some(record) = catalog.get(&args.id) else {
-        eprintln!("hftlist: {}", super::rename::unknown_id(&catalog, &args.id));
+        eprintln!(
+            "hftlist: {}",
+            super::rename::missing_record(&catalog, dir, &args.id)
+        );
         return Ok(exit::code(exit::PROBLEMS));
     };
     if !args.yes {

@@ -41,11 +41,26 @@ pub fn unknown_id(catalog: &Catalog, wanted: &str) -> String {
     format!("no paper has the id `{wanted}`{hint}")
 }
 
+/// Why no record of the database in `dir` has the id: its file exists but does not load, or
+/// there is no such record (see [`unknown_id`]).
+pub fn missing_record(catalog: &Catalog, dir: &Path, wanted: &str) -> String {
+    if let Ok(id) = wanted.parse::<PaperId>() {
+        let path = db::record_path(dir, &id);
+        if path.exists() {
+            return format!(
+                "`{}` does not load; fix it first (`hftlist validate` says why)",
+                path.display()
+            );
+        }
+    }
+    unknown_id(catalog, wanted)
+}
+
 /// Runs `rename`: exit 0 when renamed, 1 when refused (unknown old id, invalid or taken new id).
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::load(dir)?;
     let Some(record) = catalog.get(&args.old) else {
-        eprintln!("hftlist: {}", unknown_id(&catalog, &args.old));
+        eprintln!("hftlist: {}", missing_record(&catalog, dir, &args.old));
         return Ok(exit::code(exit::PROBLEMS));
     };
     let new: PaperId = match args.new.parse() {

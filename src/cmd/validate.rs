@@ -62,10 +62,25 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             .files
             .iter()
             .any(|f| f.file_name().is_some_and(|n| n == LIST_FILE));
+    if let Some(missing) = args.files.iter().find(|f| !f.exists()) {
+        anyhow::bail!("`{}` does not exist", missing.display());
+    }
     if !everything {
         let wanted: Vec<PathBuf> = args.files.iter().map(|f| canonical(f)).collect();
         // A problem between two records (a duplicate, a near-identical title) is reported on
         // one of them and names the other: either file being given is enough.
+        let records: Vec<PathBuf> = catalog.records().map(|r| canonical(&r.path)).collect();
+        for (given, full) in args.files.iter().zip(&wanted) {
+            let known =
+                records.contains(full) || diagnostics.iter().any(|d| canonical(&d.file) == *full);
+            if !known {
+                eprintln!(
+                    "hftlist: warning: `{}` is not a record of the database `{}`; nothing to report on it",
+                    given.display(),
+                    dir.display()
+                );
+            }
+        }
         diagnostics.retain(|d| {
             wanted.contains(&canonical(&d.file))
                 || quoted(&d.message).any(|q| wanted.contains(&canonical(Path::new(q))))
