@@ -18,7 +18,13 @@ use crate::ui::ColorChoice;
 pub struct Cli {
     /// The database folder: `list.yaml` and one `<id>.yaml` per paper [default: the nearest
     /// `papers/` holding a list.yaml, from the current directory up].
-    #[arg(long, global = true, env = "HFTLIST_DB", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "HFTLIST_DB",
+        value_name = "DIR",
+        value_hint = clap::ValueHint::DirPath
+    )]
     pub db: Option<PathBuf>,
 
     /// Colour diagnostics: `auto` colours a terminal unless NO_COLOR is set.
