@@ -5,6 +5,7 @@
 //! `papers`), which also gives `list.yaml` and the README template. The planted near-duplicate
 //! pairs are listed in `planted-near-duplicates.txt` in the output folder.
 
+#![allow(clippy::disallowed_macros)] // a developer tool: printing is its job
 use std::path::PathBuf;
 
 use anyhow::Context;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for SECONDS (default 600), two at a time. Corpora grow under corpus/;
 # on the first run they are seeded from papers/, tests/fixtures/ and seeds/ (the Atom feeds of
-# tests/add.rs and a few query argument lists, NUL-separated).
+# tests/add.rs, a few query argument lists, NUL-separated, and README templates).
 # cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them.
 set -u
 cd "$(dirname "$0")"
@@ -11,7 +11,8 @@ run() {
     > "logs/$1.log" 2>&1
   echo "$1 exit $?" >> logs/summary
 }
-mkdir -p logs corpus/record_loader corpus/markdown_import corpus/arxiv_atom corpus/query_args
+mkdir -p logs corpus/record_loader corpus/markdown_import corpus/arxiv_atom corpus/query_args \
+  corpus/template_render
 if [ -z "$(ls corpus/record_loader)" ]; then
   cp ../papers/*.yaml corpus/record_loader/
   for f in ../tests/fixtures/good/*.yaml; do cp "$f" "corpus/record_loader/good-$(basename "$f")"; done
@@ -19,8 +20,11 @@ if [ -z "$(ls corpus/record_loader)" ]; then
   cp seeds/arxiv_atom/* corpus/arxiv_atom/
   cp seeds/query_args/* corpus/query_args/
 fi
+if [ -z "$(ls corpus/template_render)" ]; then
+  cp seeds/template_render/* corpus/template_render/
+fi
 : > logs/summary
-(run record_loader; run arxiv_atom) &
+(run record_loader; run arxiv_atom; run template_render) &
 (run markdown_import; run query_args) &
 wait
 cat logs/summary

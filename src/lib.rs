@@ -26,6 +26,7 @@ pub mod cmd;
 pub mod exit;
 pub mod import;
 pub mod import_bib;
+pub mod messages;
 pub mod model;
 pub mod sources;
 pub mod store;

@@ -78,5 +78,5 @@ pub(crate) fn fold(s: &str) -> String {
 /// Prints a warning that does not stop the command (a corrupt cache entry, an unwritable
 /// cache).
 pub(crate) fn warn(message: &str) {
-    eprintln!("hftlist: warning: {message}");
+    crate::messages::say(format!("hftlist: warning: {message}"));
 }

@@ -4,4 +4,6 @@
 
 pub mod atomic;
 pub mod db;
+pub mod input;
 pub mod locate;
+pub mod lock;

@@ -109,10 +109,12 @@ pub fn diagnostic_line(d: &Diagnostic, color: bool) -> String {
     if !color {
         return d.human();
     }
+    let file = d.file.display().to_string();
+    let file = crate::model::sanitize::escape(&file);
     let place = if d.line == 0 {
-        d.file.display().to_string()
+        file.into_owned()
     } else {
-        format!("{}:{}:{}", d.file.display(), d.line, d.column)
+        format!("{file}:{}:{}", d.line, d.column)
     };
     let tint = match d.severity {
         Severity::Error => RED,
@@ -124,6 +126,15 @@ pub fn diagnostic_line(d: &Diagnostic, color: bool) -> String {
         d.rule.name(),
         d.message
     )
+}
+
+/// Writes a line built by [`diagnostic_line`] (whose parts are already escaped, and whose only
+/// control characters are its colours) to stderr; a closed or full stderr is ignored, as
+/// `cmd::say` does.
+pub fn say_painted(line: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}").and_then(|()| err.flush());
 }
 
 /// `hftlist: error: ` as the fatal-error prefix, in red and bold when `color`.

@@ -129,7 +129,7 @@ fn the_default_endpoint_is_https_and_offline_names_what_it_could_not_serve() {
     assert_text(
         &run.stderr,
         "hftlist: error: --offline, and the cache has no answer for 1 request(s); run without \
-         --offline to fetch:\n  GET https://export.arxiv.org/api/query?id_list=2501.17433\n",
+         --offline to fetch: GET https://export.arxiv.org/api/query?id_list=2501.17433\n",
     );
     assert_eq!(record_count(&db), 0);
 }
@@ -549,4 +549,49 @@ fn an_answer_over_the_size_bound_is_refused() {
     );
     assert_eq!(record_count(&db), 0);
     assert!(!cache_dir(db.root()).join("arxiv").exists());
+}
+
+#[test]
+fn a_socks_proxy_is_refused_not_bypassed() {
+    let db = TestDb::new();
+    let server = serve(vec![Reply::ok(virus())]);
+    let run = add_with(
+        &db,
+        &server.endpoint(),
+        &[("ALL_PROXY", "socks5://127.0.0.1:1080")],
+        &[],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.ends_with(
+            "hftlist: error: the proxy `socks5://127.0.0.1:1080` from the environment is a SOCKS \
+             proxy, which hftlist does not support; use an http proxy (e.g. \
+             `http://proxy.example:3128`)\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.count(), 0);
+}
+
+#[test]
+fn an_unreachable_proxy_is_named() {
+    let db = TestDb::new();
+    let proxy = format!("http://127.0.0.1:{}", dead_port());
+    let run = add_with(
+        &db,
+        "https://export.arxiv.org/api/query",
+        &[("HTTPS_PROXY", &proxy)],
+        &[],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.ends_with(&format!(
+            "hftlist: error: cannot reach the proxy `{proxy}` (from the environment) to fetch \
+             https://export.arxiv.org/api/query?id_list=2501.17433; check HTTPS_PROXY, \
+             HTTP_PROXY, ALL_PROXY and NO_PROXY\n"
+        )),
+        "{}",
+        run.stderr
+    );
 }

@@ -113,7 +113,7 @@ fn a_template_error_names_the_file_line_and_variable() {
     assert_eq!(run.code, 2);
     assert_text(
         &run.stderr,
-        "hftlist: error: papers/README.template.md:3: undefined value: `totl` is undefined\n",
+        "hftlist: error: papers/README.template.md:3: error in the README template: undefined value: `totl` is undefined\n",
     );
 }
 

@@ -1,5 +1,6 @@
 #![allow(unreachable_pub)] // test helpers are shared between modules of this one crate
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed test
+#![allow(clippy::disallowed_macros)] // tests may print; the binary goes through cmd::say
 
 //! hftlist's integration tests: each module runs the built binary on a database made for the
 //! test, and checks stdout, stderr and the exit code.
@@ -36,6 +37,10 @@ mod query;
 
 // `hftlist render`: the generated README.
 mod render;
+
+// Issue 12: hostile files from a pull request (links, FIFOs, control characters, templates),
+// safe writes, no panics, portable names.
+mod security;
 
 // Failed writes leave everything as it was.
 mod no_data_loss;

@@ -99,6 +99,12 @@ pub struct Args {
 /// duplicate, a taken id, a record that fails validation), 2 when arXiv could not be asked.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     check_kind_and_stage(args.kind, args.stage)?;
+    // Held until the record is written: two runs cannot both find the paper new.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(crate::store::lock::Lock::acquire(dir)?)
+    };
     let catalog = Catalog::load(dir)?;
     let arxiv_id = match &args.arxiv {
         Some(given) => Some(parse_arxiv_arg(given)?),
@@ -189,21 +195,21 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             .find(|c| !db::record_path(dir, c).exists() && catalog.get(c.as_str()).is_none())
             .map(|c| c.to_string())
             .unwrap_or_default();
-        eprintln!(
+        super::say(format!(
             "hftlist: the id `{id}` is taken by `{}`; choose another with --id (e.g. `--id {free}`)",
             path.display()
-        );
+        ));
         return Ok(exit::code(exit::PROBLEMS));
     }
     if !check_record(catalog.into_db(), &id, &path, &paper) {
         return Ok(exit::code(exit::PROBLEMS));
     }
     if args.dry_run {
-        print!("{}", db::to_yaml(&paper)?);
+        super::emit(None, &db::to_yaml(&paper)?)?;
         return Ok(exit::code(exit::SUCCESS));
     }
     let written = db::create_record(dir, &id, &paper)?;
-    println!("{}", written.display());
+    super::emit(None, &format!("{}\n", written.display()))?;
     Ok(exit::code(exit::SUCCESS))
 }
 
@@ -237,11 +243,11 @@ fn parse_arxiv_arg(given: &str) -> anyhow::Result<ArxivId> {
 /// is new.
 fn refuse_duplicate(catalog: &Catalog, keys: &[(Field, &'static str, String)]) -> Option<ExitCode> {
     let found = catalog.identity().find(keys)?;
-    eprintln!(
+    super::say(format!(
         "hftlist: this paper is already in `{}` (same {}); nothing was written",
         catalog.record(found.index).path.display(),
         found.what
-    );
+    ));
     Some(exit::code(exit::PROBLEMS))
 }
 
@@ -255,17 +261,26 @@ fn check_record(mut db: Db, id: &PaperId, path: &Path, paper: &Paper) -> bool {
         spans: Spans::default(),
     });
     let diagnostics = lint::check(&Catalog::new(db), lint::today());
-    let mine: Vec<_> = diagnostics.iter().filter(|d| d.file == path).collect();
+    // The record as it will be read back: what loading checks (control characters...) too.
+    let own = db::to_yaml(paper)
+        .map(|text| db::parse_record(path, &text).2)
+        .unwrap_or_default();
+    let mine: Vec<_> = own
+        .iter()
+        .chain(diagnostics.iter().filter(|d| d.file == path))
+        .collect();
     let color = crate::ui::use_color(crate::ui::Stream::Stderr);
     for d in &mine {
-        eprintln!("{}", crate::ui::diagnostic_line(d, color));
+        crate::ui::say_painted(&crate::ui::diagnostic_line(d, color));
     }
     let errors = mine
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
     if errors > 0 {
-        eprintln!("hftlist: the new record has {errors} error(s); nothing was written");
+        super::say(format!(
+            "hftlist: the new record has {errors} error(s); nothing was written"
+        ));
     }
     errors == 0
 }

@@ -54,7 +54,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     };
     let mut failed = render::run(dir, &render_args)? != ok;
     if !failed && !args.check && ui::verbose() {
-        eprintln!("wrote {}", readme.display());
+        super::say(format!("wrote {}", readme.display()));
     }
     let template = std::fs::read_to_string(dir.join(render::TEMPLATE)).unwrap_or_default();
     let chart = match &args.chart {
@@ -71,7 +71,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         };
         let chart_ok = stats::run(dir, &stats_args)? == ok;
         if chart_ok && !args.check && ui::verbose() {
-            eprintln!("wrote {}", chart.display());
+            super::say(format!("wrote {}", chart.display()));
         }
         failed |= !chart_ok;
     }

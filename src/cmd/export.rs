@@ -55,7 +55,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         if !empty.is_empty() {
             super::emit(args.output.as_deref(), &empty)?;
         }
-        eprintln!("hftlist: no papers match");
+        super::say("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
     let text = match args.format {

@@ -73,8 +73,19 @@ fn parse_map(s: &str) -> Result<(String, Mapping), String> {
     Ok((heading_key(heading), mapping.parse()?))
 }
 
+/// How far an import got.
+#[derive(Debug, Default)]
+struct Progress {
+    read: usize,
+    written: usize,
+    duplicates: usize,
+    unparseable: usize,
+    failed: usize,
+}
+
 /// Runs `import`: exit 0 when every entry was written or recognised as a duplicate, 1 when
-/// some entries could not be read.
+/// some entries could not be read or written, 2 when the run was cut short (a closed or full
+/// output), after saying how far it got.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     if dir.is_dir() && !dir.join(LIST_FILE).exists() {
         anyhow::bail!(
@@ -83,9 +94,25 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             dir.display()
         );
     }
+    let format = args.format.unwrap_or_else(|| Format::of(&args.file));
+    if format == Format::Markdown && (args.kind.is_some() || args.stage.is_some()) {
+        anyhow::bail!(
+            "--kind and --stage apply to BibTeX and CSL-JSON; a Markdown list takes its kinds \
+             from its headings (see --map)"
+        );
+    }
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(crate::store::lock::Lock::acquire(dir)?)
+    };
     let db = Db::load(dir)?;
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("cannot read `{}`", args.file.display()))?;
+    let text = crate::store::input::read_text(
+        &args.file,
+        None,
+        crate::store::input::MAX_IMPORT,
+        "the file to import",
+    )?;
     let extra: HashMap<String, Mapping> = args.map.iter().cloned().collect();
     let mut importer = Importer::new(&db.list, extra);
     for entry in &db.entries {
@@ -103,84 +130,178 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         }
     }
     let source = args.file.display().to_string();
-    // Each entry of the file: its line, a name for messages, and what became of it.
-    let mut outcomes: Vec<(usize, String, Outcome)> = Vec::new();
-    match args.format.unwrap_or_else(|| Format::of(&args.file)) {
-        Format::Markdown => {
-            if args.kind.is_some() || args.stage.is_some() {
-                anyhow::bail!(
-                    "--kind and --stage apply to BibTeX and CSL-JSON; a Markdown list takes its \
-                     kinds from its headings (see --map)"
-                );
-            }
-            for item in import::parse(&text).into_iter().filter(|i| i.is_entry()) {
-                let outcome = importer.take(&item);
-                outcomes.push((item.line, item.title.trim().to_owned(), outcome));
-            }
-        }
-        format => {
-            let items = match format {
-                Format::Bibtex => import_bib::parse_bibtex(&text),
-                _ => import_bib::parse_csl_json(&text),
-            }
-            .map_err(|(line, why)| {
-                anyhow::anyhow!("{source}:{line}: cannot read the file: {why}")
-            })?;
-            let defaults = Defaults {
-                kind: args.kind,
-                stage: args.stage,
+    // Each entry of the file, with its line and a name for messages.
+    let entries: Vec<(usize, String, Entry)> = match format {
+        Format::Markdown => import::parse(&text)
+            .into_iter()
+            .filter(|i| i.is_entry())
+            .map(|i| (i.line, i.title.trim().to_owned(), Entry::Markdown(i)))
+            .collect(),
+        Format::Bibtex | Format::CslJson => {
+            let parsed = if format == Format::Bibtex {
+                import_bib::parse_bibtex(&text)
+            } else {
+                import_bib::parse_csl_json(&text)
             };
-            for item in &items {
+            parsed
+                .map_err(|(line, why)| {
+                    anyhow::anyhow!("{source}:{line}: cannot read the file: {why}")
+                })?
+                .into_iter()
+                .map(|b| (b.line, b.title.clone(), Entry::Reference(b)))
+                .collect()
+        }
+    };
+    let defaults = Defaults {
+        kind: args.kind,
+        stage: args.stage,
+    };
+    let mut progress = Progress::default();
+    let total = entries.len();
+    for (line, title, entry) in &entries {
+        progress.read += 1;
+        let outcome = match entry {
+            Entry::Markdown(item) => importer.take(item),
+            Entry::Reference(item) => {
                 let built = import_bib::to_paper(item, defaults, &importer);
-                let outcome = importer.offer(built);
-                outcomes.push((item.line, item.title.clone(), outcome));
+                importer.offer(built)
             }
+        };
+        let at = Place {
+            source: &source,
+            line: *line,
+            title,
+        };
+        if let Err(e) = import_one(dir, args, &at, outcome, &mut progress) {
+            super::say(format!(
+                "hftlist: import stopped at {source}:{line} (entry {} of {total}): {e:#}; {} \
+                 record(s) {} before it",
+                progress.read,
+                progress.written,
+                if args.dry_run { "printed" } else { "written" },
+            ));
+            return Ok(exit::code(exit::FAILURE));
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    let (read, mut written, mut duplicates, mut unparseable) = (outcomes.len(), 0, 0, 0);
-    for (line, name, outcome) in outcomes {
-        match outcome {
-            Outcome::New { id, paper, notes } => {
-                if ui::chatty() {
-                    for note in notes {
-                        eprintln!("{source}:{line}: note: {note}");
-                    }
-                }
-                if args.dry_run {
-                    let text = db::to_yaml(&paper)?;
-                    writeln!(stdout, "# {}\n{text}", db::record_path(dir, &id).display())
-                        .context("cannot write to stdout")?;
-                } else {
-                    let path = db::create_record(dir, &id, &paper)?;
-                    if ui::chatty() {
-                        eprintln!("{source}:{line}: wrote {}", path.display());
-                    }
-                }
-                written += 1;
-            }
-            Outcome::Duplicate { of, by } => {
-                duplicates += 1;
-                if ui::chatty() {
-                    eprintln!("{source}:{line}: skipped `{name}`: same {by} as `{of}`");
-                }
-            }
-            Outcome::Unparseable { reason } => {
-                unparseable += 1;
-                eprintln!("{source}:{line}: error: cannot import this entry: {reason}");
-            }
-        }
-    }
-    if ui::chatty() {
-        let verb = if args.dry_run { "would write" } else { "wrote" };
-        eprintln!(
-            "read {read} entries: {verb} {written}, skipped {duplicates} duplicates, \
-             {unparseable} could not be parsed"
-        );
-    }
-    Ok(exit::code(if unparseable > 0 {
+    let verb = if args.dry_run { "would write" } else { "wrote" };
+    let failed = if progress.failed > 0 {
+        format!(", {} could not be written", progress.failed)
+    } else {
+        String::new()
+    };
+    let _ = chatty(format!(
+        "read {} entries: {verb} {}, skipped {} duplicates, {} could not be parsed{failed}",
+        progress.read, progress.written, progress.duplicates, progress.unparseable
+    ));
+    Ok(exit::code(if progress.unparseable + progress.failed > 0 {
         exit::PROBLEMS
     } else {
         exit::SUCCESS
     }))
+}
+
+/// One entry of the imported file.
+enum Entry {
+    /// A Markdown list item.
+    Markdown(import::Item),
+    /// A BibTeX or CSL-JSON entry.
+    Reference(import_bib::BibItem),
+}
+
+/// Where an entry stands, for messages.
+struct Place<'a> {
+    source: &'a str,
+    line: usize,
+    title: &'a str,
+}
+
+/// Says a progress line unless `--quiet`.
+fn chatty(line: String) -> std::io::Result<()> {
+    if ui::chatty() {
+        super::try_say(line)
+    } else {
+        Ok(())
+    }
+}
+
+/// Writes (or, with `--dry-run`, prints) what one entry became. A record that cannot be
+/// written is reported and counted, and the import goes on; an error returned means the output
+/// is gone and the import must stop.
+fn import_one(
+    dir: &Path,
+    args: &Args,
+    at: &Place<'_>,
+    outcome: Outcome,
+    progress: &mut Progress,
+) -> anyhow::Result<()> {
+    let (source, line) = (at.source, at.line);
+    match outcome {
+        Outcome::New { id, paper, notes } => {
+            for note in notes {
+                chatty(format!(
+                    "{source}:{}: note: {}",
+                    line,
+                    crate::model::sanitize::message(&note)
+                ))?;
+            }
+            if args.dry_run {
+                let text = db::to_yaml(&paper)?;
+                let mut stdout = std::io::stdout().lock();
+                writeln!(
+                    stdout,
+                    "# {}\n{text}",
+                    dir.join(format!("{id}.yaml")).display()
+                )
+                .and_then(|()| stdout.flush())
+                .context("cannot write to stdout")?;
+                progress.written += 1;
+                return Ok(());
+            }
+            // The record as it will be read back must load without error (no control
+            // characters from the Markdown, for one); otherwise it is reported, not written.
+            let path = dir.join(format!("{id}.yaml"));
+            let problem = db::to_yaml(&paper)
+                .map(|text| db::parse_record(&path, &text).2)
+                .unwrap_or_default()
+                .into_iter()
+                .find(|d| d.severity == crate::model::diag::Severity::Error);
+            if let Some(d) = problem {
+                progress.failed += 1;
+                super::try_say(format!(
+                    "{source}:{}: error: cannot import this entry: {}",
+                    line, d.message
+                ))?;
+                return Ok(());
+            }
+            match db::create_record(dir, &id, &paper) {
+                Ok(path) => {
+                    progress.written += 1;
+                    chatty(format!("{source}:{line}: wrote {}", path.display()))?;
+                }
+                Err(e) => {
+                    progress.failed += 1;
+                    super::try_say(format!(
+                        "{source}:{line}: error: cannot write this entry: {e:#}"
+                    ))?;
+                }
+            }
+        }
+        Outcome::Duplicate { of, by } => {
+            progress.duplicates += 1;
+            chatty(format!(
+                "{source}:{}: skipped `{}`: same {by} as `{of}`",
+                line,
+                crate::model::sanitize::excerpt(at.title)
+            ))?;
+        }
+        Outcome::Unparseable { reason } => {
+            progress.unparseable += 1;
+            super::try_say(format!(
+                "{source}:{}: error: cannot import this entry: {}",
+                line,
+                crate::model::sanitize::message(&reason)
+            ))?;
+        }
+    }
+    Ok(())
 }

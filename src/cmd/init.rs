@@ -86,10 +86,10 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             } else {
                 "is not empty"
             };
-            eprintln!(
+            super::say(format!(
                 "hftlist: `{}` {what}; nothing was written (give an empty or new folder)",
                 dir.display()
-            );
+            ));
             return Ok(exit::code(exit::PROBLEMS));
         }
     }
@@ -104,15 +104,15 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     for (path, text) in &written {
         crate::store::atomic::create_new(path, text)?;
         if ui::chatty() {
-            eprintln!("wrote {}", path.display());
+            super::say(format!("wrote {}", path.display()));
         }
     }
     if ui::chatty() {
-        eprintln!(
+        super::say(format!(
             "hftlist: a new list in `{}`; add papers with `hftlist --db {} add ARXIV_ID --kind KIND`",
             dir.display(),
             dir.display()
-        );
+        ));
     }
     Ok(exit::code(exit::SUCCESS))
 }

@@ -87,7 +87,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             _ => String::new(),
         };
         super::emit(None, &empty)?;
-        eprintln!("hftlist: no papers match");
+        super::say("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
     let text = match args.format {

@@ -22,26 +22,28 @@ pub struct Args {
 
 /// Runs `remove`: exit 0 when deleted, 1 when the id is unknown or `--yes` was not given.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    // Another run writing the database at the same time would see the record half moved.
+    let _lock = crate::store::lock::Lock::acquire(dir)?;
     let catalog = Catalog::load(dir)?;
     let Some(record) = catalog.get(&args.id) else {
-        eprintln!(
+        super::say(format!(
             "hftlist: {}",
             super::rename::missing_record(&catalog, dir, &args.id)
-        );
+        ));
         return Ok(exit::code(exit::PROBLEMS));
     };
     if !args.yes {
-        eprintln!(
+        super::say(format!(
             "hftlist: would remove `{}` ({}); run again with --yes to delete it",
             record.path.display(),
             record.paper.title
-        );
+        ));
         return Ok(exit::code(exit::PROBLEMS));
     }
     std::fs::remove_file(&record.path)
         .with_context(|| format!("cannot remove `{}`", record.path.display()))?;
     if ui::chatty() {
-        eprintln!("removed {}", record.path.display());
+        super::say(format!("removed {}", record.path.display()));
     }
     Ok(exit::code(exit::SUCCESS))
 }

@@ -58,25 +58,33 @@ pub fn missing_record(catalog: &Catalog, dir: &Path, wanted: &str) -> String {
 
 /// Runs `rename`: exit 0 when renamed, 1 when refused (unknown old id, invalid or taken new id).
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    // Another run writing the database at the same time would see the record half moved.
+    let _lock = crate::store::lock::Lock::acquire(dir)?;
     let catalog = Catalog::load(dir)?;
     let Some(record) = catalog.get(&args.old) else {
-        eprintln!("hftlist: {}", missing_record(&catalog, dir, &args.old));
+        super::say(format!(
+            "hftlist: {}",
+            missing_record(&catalog, dir, &args.old)
+        ));
         return Ok(exit::code(exit::PROBLEMS));
     };
     let new: PaperId = match args.new.parse() {
         Ok(id) => id,
         Err(e) => {
             let e: crate::model::ident::IdError = e;
-            eprintln!("hftlist: `{}` is not a valid id: {}", args.new, e.0);
+            super::say(format!(
+                "hftlist: `{}` is not a valid id: {}",
+                args.new, e.0
+            ));
             return Ok(exit::code(exit::PROBLEMS));
         }
     };
     let target = db::record_path(dir, &new);
     if target.exists() || catalog.get(new.as_str()).is_some() {
-        eprintln!(
+        super::say(format!(
             "hftlist: the id `{new}` is taken by `{}`; nothing was renamed",
             target.display()
-        );
+        ));
         return Ok(exit::code(exit::PROBLEMS));
     }
     let source = record.path.clone();
@@ -93,19 +101,23 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         )
     })?;
     if ui::chatty() {
-        eprintln!("renamed {} -> {}", source.display(), target.display());
+        super::say(format!(
+            "renamed {} -> {}",
+            source.display(),
+            target.display()
+        ));
     }
     for name in [LIST_FILE, super::render::TEMPLATE] {
         let path = dir.join(name);
         if let Ok(text) = std::fs::read_to_string(&path) {
             for (n, line) in text.lines().enumerate() {
                 if mentions(line, record.id.as_str()) {
-                    eprintln!(
+                    super::say(format!(
                         "{}:{}: note: mentions the old id `{}`",
                         path.display(),
                         n + 1,
                         record.id
-                    );
+                    ));
                 }
             }
         }

@@ -74,11 +74,11 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             let known =
                 records.contains(full) || diagnostics.iter().any(|d| canonical(&d.file) == *full);
             if !known {
-                eprintln!(
+                super::say(format!(
                     "hftlist: warning: `{}` is not a record of the database `{}`; nothing to report on it",
                     given.display(),
                     dir.display()
-                );
+                ));
             }
         }
         diagnostics.retain(|d| {
@@ -113,17 +113,21 @@ fn quoted(message: &str) -> impl Iterator<Item = &str> {
     message.split('`').skip(1).step_by(2)
 }
 
-/// The human report with each diagnostic line in colour; the summary line is the same.
+/// The human report with each listed diagnostic in colour; the notes and the summary are as in
+/// the plain report.
 fn coloured_report(diagnostics: &[Diagnostic], files: usize) -> String {
     let plain = diag::human_report(diagnostics, files);
-    let summary = plain.lines().last().unwrap_or_default();
+    let (shown, _) = diag::bounded(diagnostics);
     let mut out = String::new();
-    for d in diagnostics {
+    for d in &shown {
         out.push_str(&ui::diagnostic_line(d, true));
         out.push('\n');
     }
-    out.push_str(summary);
-    out.push('\n');
+    // The plain report lists the same diagnostics first, one line each.
+    for line in plain.lines().skip(shown.len()) {
+        out.push_str(line);
+        out.push('\n');
+    }
     out
 }
 
@@ -152,7 +156,8 @@ fn rules_json() -> anyhow::Result<String> {
 /// annotation on the file and line, then the human summary line.
 fn github_report(diagnostics: &[Diagnostic], files: usize) -> String {
     let mut out = String::new();
-    for d in diagnostics {
+    let (shown, _) = diag::bounded(diagnostics);
+    for d in shown {
         let mut props = format!("file={}", escape_property(&d.file.display().to_string()));
         if d.line > 0 {
             props.push_str(&format!(",line={},col={}", d.line, d.column));
@@ -164,9 +169,13 @@ fn github_report(diagnostics: &[Diagnostic], files: usize) -> String {
             escape_data(&d.message)
         ));
     }
+    // The notes of diagnostics left out, and the summary, as in the human report.
     let plain = diag::human_report(diagnostics, files);
-    out.push_str(plain.lines().last().unwrap_or_default());
-    out.push('\n');
+    let listed = diag::bounded(diagnostics).0.len();
+    for line in plain.lines().skip(listed) {
+        out.push_str(line);
+        out.push('\n');
+    }
     out
 }
 
@@ -189,6 +198,8 @@ mod tests {
 
     #[test]
     fn annotations_escape_what_the_runner_would_misread() {
+        // The message's line feed is already escaped by `Diagnostic::new`; `%` and the
+        // property separators are escaped here.
         let d = Diagnostic::new(
             "papers/a,b.yaml",
             Pos { line: 2, column: 7 },
@@ -197,7 +208,7 @@ mod tests {
         );
         assert_eq!(
             github_report(&[d], 1),
-            "::error file=papers/a%2Cb.yaml,line=2,col=7,title=invalid-kind::100%25 wrong:%0Asee\n\
+            "::error file=papers/a%2Cb.yaml,line=2,col=7,title=invalid-kind::100%25 wrong:\\nsee\n\
              1 error, 0 warnings in 1 file checked\n"
         );
     }

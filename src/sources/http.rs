@@ -135,8 +135,9 @@ impl std::fmt::Display for NetError {
                      --offline to fetch:",
                     urls.len()
                 )?;
-                for url in urls {
-                    write!(f, "\n  GET {url}")?;
+                // One line: the error is printed escaped, so a newline would show as `\n`.
+                for (i, url) in urls.iter().enumerate() {
+                    write!(f, "{} GET {url}", if i == 0 { "" } else { ";" })?;
                 }
                 Ok(())
             }
@@ -341,6 +342,23 @@ fn proxy_for(https: bool, host: &str, var: &dyn Fn(&str) -> Option<String>) -> O
         .map(|v| v.trim().to_owned())
 }
 
+/// The proxy a variable names: an http(s) CONNECT proxy. SOCKS is refused rather than
+/// silently bypassed (hftlist is built without SOCKS support).
+fn proxy_config(p: &str) -> Result<ureq::Proxy, NetError> {
+    if p.to_ascii_lowercase().starts_with("socks") {
+        return Err(NetError::Proxy(format!(
+            "the proxy `{p}` from the environment is a SOCKS proxy, which hftlist does not \
+             support; use an http proxy (e.g. `http://proxy.example:3128`)"
+        )));
+    }
+    ureq::Proxy::new(p).map_err(|_| {
+        NetError::Proxy(format!(
+            "the proxy `{p}` from the environment is not a proxy URL \
+             (e.g. `http://proxy.example:3128`)"
+        ))
+    })
+}
+
 /// Whether `NO_PROXY` (comma-separated hosts, domains with or without a leading dot, or `*`)
 /// covers `host`.
 fn bypasses(list: &str, host: &str) -> bool {
@@ -466,7 +484,7 @@ impl Client {
         if self.options.offline {
             return Err(NetError::Offline(vec![url.to_owned()]));
         }
-        eprintln!("hftlist: fetching {url} ...");
+        crate::messages::say(format!("hftlist: fetching {url} ..."));
         let body = self.fetch(service, url)?;
         if let Some(cache) = &self.cache {
             cache.put(service.key, url, &body);
@@ -582,13 +600,9 @@ impl Client {
         if left.is_zero() {
             return Err(timeout_error());
         }
-        let proxy = match proxy_for(target.https, &target.host, &|n| std::env::var(n).ok()) {
-            Some(p) => Some(ureq::Proxy::new(&p).map_err(|_| {
-                NetError::Proxy(format!(
-                    "the proxy `{p}` from the environment is not a proxy URL \
-                     (e.g. `http://proxy.example:3128`)"
-                ))
-            })?),
+        let proxy_url = proxy_for(target.https, &target.host, &|n| std::env::var(n).ok());
+        let proxy = match &proxy_url {
+            Some(p) => Some(proxy_config(p)?),
             None => None,
         };
         let mut builder = ureq::Agent::config_builder()
@@ -607,10 +621,18 @@ impl Client {
             );
         }
         let agent: ureq::Agent = builder.build().into();
-        agent
-            .get(url)
-            .call()
-            .map_err(|e| classify(e, url, &target.host, timeout_error))
+        agent.get(url).call().map_err(|e| {
+            match (classify(e, url, &target.host, timeout_error), &proxy_url) {
+                // Through a proxy, the connection that failed is the one to the proxy.
+                (NetError::ConnectionRefused { .. } | NetError::HostNotFound { .. }, Some(p)) => {
+                    NetError::Proxy(format!(
+                        "cannot reach the proxy `{p}` (from the environment) to fetch {url}; check \
+                     HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY"
+                    ))
+                }
+                (e, _) => e,
+            }
+        })
     }
 
     fn roots(&self) -> Result<Arc<Vec<Certificate<'static>>>, NetError> {
@@ -931,6 +953,13 @@ mod tests {
         assert!(proxy_for(true, "notarxiv.org", &no).is_some());
         assert!(proxy_for(true, "api.crossref.org", &no).is_some());
         assert!(bypasses("*", "anything"));
+        assert!(proxy_config("http://proxy.example:3128").is_ok());
+        assert!(proxy_config("proxy.example:3128").is_ok());
+        let socks = proxy_config("socks5://127.0.0.1:1080")
+            .unwrap_err()
+            .to_string();
+        assert!(socks.contains("is a SOCKS proxy"), "{socks}");
+        assert!(proxy_config("ftp://x:21").is_err());
         assert!(!bypasses("", "anything"));
     }
 
@@ -972,7 +1001,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "--offline, and the cache has no answer for 2 request(s); run without --offline to \
-             fetch:\n  GET https://a/1\n  GET https://a/2"
+             fetch: GET https://a/1; GET https://a/2"
         );
     }
 

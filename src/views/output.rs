@@ -128,9 +128,10 @@ fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
 }
 
 /// The text of a table cell as shown: the one place a cell's text passes through before it is
-/// measured and printed.
+/// measured and printed. Escaped: a record that slipped past `validate` still shows as one
+/// visible line.
 fn cell(text: &str) -> String {
-    text.to_owned()
+    crate::model::sanitize::escape(text).into_owned()
 }
 
 /// Display columns of a text (a CJK character takes two, a combining mark none).
