@@ -224,10 +224,10 @@ fn bibtex_entry_types_and_escaping() {
     let run = db().run(&["query", "--format", "bibtex"]);
     assert_text(
         &run.stdout,
-        "@misc{shadow,\n  title = {{Shadow} {Alignment:} {The} {Ease} of {Subverting} {Safely-Aligned} {Language} {Models}},\n  year = {2023},\n  eprint = {2310.02949},\n  archivePrefix = {arXiv},\n  url = {https://arxiv.org/abs/2310.02949},\n}\n\n\
-         @article{fed,\n  title = {{PEFT-as-an-Attack} \\& {Federated} {\\{LLM\\}} {Tuning}},\n  author = {Ada Lovelace},\n  journal = {Transactions on Machine Learning Research},\n  year = {2025},\n  doi = {10.1145/3712003},\n}\n\n\
-         @inproceedings{vaccine,\n  title = {{Vaccine:} {Perturbation-aware} {Alignment}},\n  author = {Tiansheng Huang and Ling Liu},\n  booktitle = {Advances in Neural Information Processing Systems},\n  year = {2024},\n  eprint = {2402.01109},\n  archivePrefix = {arXiv},\n  url = {https://arxiv.org/abs/2402.01109},\n}\n\n\
-         @inproceedings{booster,\n  title = {{Booster:} {Tackling} {Harmful} {Fine-tuning}},\n  booktitle = {International Conference on Learning Representations},\n  year = {2025},\n  eprint = {2409.01586},\n  archivePrefix = {arXiv},\n  url = {https://arxiv.org/abs/2409.01586},\n}\n",
+        "@misc{shadow,\n  title = {{Shadow Alignment}: The Ease of Subverting Safely-Aligned Language Models},\n  key = {shadow},\n  howpublished = {arXiv:2310.02949},\n  year = {2023},\n  eprint = {2310.02949},\n  archivePrefix = {arXiv},\n  url = {https://arxiv.org/abs/2310.02949},\n}\n\n\
+         @article{fed,\n  title = {{PEFT-as-an-Attack} \\& Federated {\\textbraceleft{}LLM\\textbraceright{}} Tuning},\n  author = {Lovelace, Ada},\n  journal = {Transactions on Machine Learning Research},\n  year = {2025},\n  doi = {10.1145/3712003},\n}\n\n\
+         @inproceedings{vaccine,\n  title = {{Vaccine}: Perturbation-aware Alignment},\n  author = {Huang, Tiansheng and Liu, Ling},\n  booktitle = {Advances in Neural Information Processing Systems},\n  year = {2024},\n  eprint = {2402.01109},\n  archivePrefix = {arXiv},\n  url = {https://arxiv.org/abs/2402.01109},\n}\n\n\
+         @inproceedings{booster,\n  title = {{Booster}: Tackling Harmful Fine-tuning},\n  key = {booster},\n  booktitle = {International Conference on Learning Representations},\n  year = {2025},\n  eprint = {2409.01586},\n  archivePrefix = {arXiv},\n  url = {https://arxiv.org/abs/2409.01586},\n}\n",
     );
 }
 
@@ -241,9 +241,9 @@ fn export_formats_and_output_file() {
         serde_json::json!([{
             "id": "vaccine", "type": "paper-conference", "title": "Vaccine: Perturbation-aware Alignment",
             "author": [{"family": "Huang", "given": "Tiansheng"}, {"family": "Liu", "given": "Ling"}],
-            "issued": {"date-parts": [[2024, 2, 2]]},
+            "issued": {"date-parts": [[2024]]},
             "container-title": "Advances in Neural Information Processing Systems",
-            "archive": "arXiv", "number": "2402.01109", "URL": "https://arxiv.org/abs/2402.01109"
+            "URL": "https://arxiv.org/abs/2402.01109"
         }])
     );
     let run = db.run(&["export", "--kind", "attack", "-o", "out.bib"]);

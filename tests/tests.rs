@@ -35,6 +35,9 @@ mod import;
 // `hftlist query`.
 mod query;
 
+// `hftlist export` and `query --format bibtex`: citations read back by independent parsers.
+mod export;
+
 // `hftlist render`: the generated README.
 mod render;
 
@@ -50,6 +53,9 @@ mod properties;
 
 // The near-duplicate detector on a synthetic database.
 mod scale;
+
+// The near-duplicate rules from the command line: similar titles and shared identities.
+mod near_duplicates;
 
 // The bundled database: it validates, and every record is in canonical form.
 mod data;

@@ -257,6 +257,20 @@ const CASES: &[Case] = &[
         expected: "papers/b.yaml:1:8: warning[similar-title]: title is nearly the same as that of `papers/a.yaml`: if they are one paper, merge them",
     },
     Case {
+        rule: "shared-identity",
+        files: &[
+            (
+                "a.yaml",
+                "title: Accidental Misalignment\nkind: attack\ndate: \"2025-05-22\"\narxiv: \"2505.16789\"\ncode: https://github.com/lab/repo\n",
+            ),
+            (
+                "b.yaml",
+                "title: Accidental Vulnerability\nkind: analysis\ndate: \"2025-05-22\"\ndoi: 10.1145/3712003\ncode: https://github.com/Lab/repo/tree/main\n",
+            ),
+        ],
+        expected: "papers/b.yaml:5:7: warning[shared-identity]: same code repository `github.com/lab/repo` as `papers/a.yaml`: if they are one paper, merge them",
+    },
+    Case {
         rule: "unsectioned",
         files: &[(
             "a.yaml",

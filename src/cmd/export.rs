@@ -13,14 +13,16 @@ use crate::views::output;
 /// What to export.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// BibTeX entries keyed by id.
+    /// BibTeX entries keyed by id, for `.bst` styles (natbib, plain, IEEEtran...).
     #[default]
     Bibtex,
+    /// BibLaTeX entries keyed by id, for biber (`@online` with `eprinttype` for preprints).
+    Biblatex,
     /// CSL-JSON, for citation processors (Zotero, pandoc, citeproc).
     CslJson,
     /// A JSON array of records.
     Json,
-    /// RFC 4180 CSV with a header.
+    /// RFC 4180 CSV with a header; cells a spreadsheet would run as formulas start with `'`.
     Csv,
 }
 
@@ -44,13 +46,13 @@ pub struct Args {
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::load(dir)?;
     let found = super::select(&catalog, &args.filters)?;
-    let found: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
+    let entries: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     if found.is_empty() {
         // JSON formats still give a well-formed empty array, for `jq`.
         let empty = match args.format {
-            Format::CslJson | Format::Json => output::json(&found)?,
-            Format::Csv => output::csv(&found),
-            Format::Bibtex => String::new(),
+            Format::CslJson | Format::Json => output::json(&entries)?,
+            Format::Csv => output::csv(&entries),
+            Format::Bibtex | Format::Biblatex => String::new(),
         };
         if !empty.is_empty() {
             super::emit(args.output.as_deref(), &empty)?;
@@ -59,10 +61,11 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(exit::code(exit::PROBLEMS));
     }
     let text = match args.format {
-        Format::Bibtex => cite::bibtex(&found, catalog.registry()),
-        Format::CslJson => cite::csl_json(&found, catalog.registry())?,
-        Format::Json => output::json(&found)?,
-        Format::Csv => output::csv(&found),
+        Format::Bibtex => cite::bibtex(&found, &catalog),
+        Format::Biblatex => cite::biblatex(&found, &catalog),
+        Format::CslJson => cite::csl_json(&found, &catalog)?,
+        Format::Json => output::json(&entries)?,
+        Format::Csv => output::csv(&entries),
     };
     super::emit(args.output.as_deref(), &text)?;
     Ok(exit::code(exit::SUCCESS))

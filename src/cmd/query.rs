@@ -76,14 +76,14 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(n) = args.limit {
         found.truncate(n);
     }
-    let found: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
+    let entries: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     if found.is_empty() {
         // Formats for programs still give a well-formed empty answer (`[]`, a CSV header), so a
         // pipe into `jq` or a CSV reader works; the exit code says there was no match.
         let empty = match args.format {
-            Format::Json => output::json(&found)?,
+            Format::Json => output::json(&entries)?,
             Format::Yaml => "[]\n".to_owned(),
-            Format::Csv => output::csv(&found),
+            Format::Csv => output::csv(&entries),
             _ => String::new(),
         };
         super::emit(None, &empty)?;
@@ -91,13 +91,13 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(exit::code(exit::PROBLEMS));
     }
     let text = match args.format {
-        Format::Table => output::table(&found, table_width()),
-        Format::Markdown => output::markdown(&found),
-        Format::Json => output::json(&found)?,
-        Format::Yaml => output::yaml(&found)?,
-        Format::Csv => output::csv(&found),
-        Format::Bibtex => cite::bibtex(&found, catalog.registry()),
-        Format::Ids => output::ids(&found),
+        Format::Table => output::table(&entries, table_width()),
+        Format::Markdown => output::markdown(&entries),
+        Format::Json => output::json(&entries)?,
+        Format::Yaml => output::yaml(&entries)?,
+        Format::Csv => output::csv(&entries),
+        Format::Bibtex => cite::bibtex(&found, &catalog),
+        Format::Ids => output::ids(&entries),
     };
     super::emit(None, &text)?;
     Ok(exit::code(exit::SUCCESS))

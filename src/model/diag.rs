@@ -113,7 +113,9 @@ rules! {
     /// Two records are the same paper.
     DuplicatePaper = "duplicate-paper", Error, "two records share an arXiv id, DOI, OpenReview id, link or normalised title";
     /// Two titles are nearly the same.
-    SimilarTitle = "similar-title", Warning, "two titles are nearly identical";
+    SimilarTitle = "similar-title", Warning, "titles are near-identical: the same words but for order, punctuation, spelling, a subtitle or one typo";
+    /// Two records share an identity under different spellings.
+    SharedIdentity = "shared-identity", Warning, "records share a code repository, or an arXiv id, DOI or OpenReview forum written differently";
     /// No section takes the paper.
     Unsectioned = "unsectioned", Error, "no section of list.yaml takes the paper, so the README would leave it out";
     /// More than one section takes the paper.

@@ -76,7 +76,8 @@ pub const CSV_COLUMNS: &[&str] = &[
     "note",
 ];
 
-/// RFC 4180 CSV with a header; lists (authors, tags) are joined with `; `.
+/// RFC 4180 CSV with a header; lists (authors, tags) are joined with `; `. Spreadsheet-safe: a
+/// cell that a spreadsheet would run as a formula gets a leading `'` (see [`neutralise`]).
 pub fn csv(entries: &[&Entry]) -> String {
     let mut out = String::new();
     push_row(&mut out, CSV_COLUMNS.iter().map(|c| (*c).to_owned()));
@@ -111,11 +112,24 @@ pub fn csv(entries: &[&Entry]) -> String {
     out
 }
 
+/// A cell as spreadsheet-safe CSV writers (OWASP's advice) write it: one that starts with `=`,
+/// `+`, `-`, `@`, tab or carriage return, which a spreadsheet would run as a formula, gets a
+/// leading `'`; so does one that starts with `'`, so that removing one leading `'` always gives
+/// the value back.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
     for (i, field) in fields.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
+        let field = neutralise(&field);
         if field.contains([',', '"', '\r', '\n']) {
             out.push('"');
             out.push_str(&field.replace('"', "\"\""));

@@ -181,6 +181,21 @@ pub fn render_named(
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_syntax(syntax()?);
     env.set_fuel(Some(FUEL));
+    // `cite("id")`: the BibTeX of one record, for a fenced ```bibtex block (every line it writes
+    // starts with `@`, `  field = ` or `}`, so no value can close the fence).
+    let shared = Arc::clone(catalog);
+    env.add_function(
+        "cite",
+        move |id: &str| -> Result<String, minijinja::Error> {
+            let bib = crate::views::cite::bibtex_of(&shared, id).ok_or_else(|| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("cite(\"{id}\"): no paper has this id"),
+                )
+            })?;
+            Ok(bib.trim_end().to_owned())
+        },
+    );
     // `count(...)` goes through the same query language as `hftlist query`, so the README's
     // figures and the command agree by construction. minijinja functions own what they use,
     // hence the shared catalog.
