@@ -178,3 +178,28 @@ fn unicode_columns(s: &str) -> usize {
         })
         .sum()
 }
+
+#[test]
+fn import_normalises_the_issue_s_venues_against_the_real_registry() {
+    let db = TestDb::empty();
+    db.file(
+        "list.yaml",
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/papers/list.yaml")).unwrap(),
+    );
+    std::fs::write(
+        db.root().join("list.md"),
+        "## Attacks\n- [2025/9/1] **One Attack** *ICASSP26* [[paper](https://arxiv.org/abs/2509.00001)]\n\
+         - [2024/8/1] **Two Attack** *AAAI25-AIA* [[paper](https://arxiv.org/abs/2408.00001)]\n",
+    )
+    .unwrap();
+    let run = db.run(&["import", "list.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let venue = |id: &str| {
+        std::fs::read_to_string(db.papers().join(format!("{id}.yaml")))
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("venue: ").map(str::to_owned))
+    };
+    assert_eq!(venue("one-attack").as_deref(), Some("ICASSP 2026"));
+    assert_eq!(venue("two-attack").as_deref(), Some("AAAI 2025 AIA"));
+}
