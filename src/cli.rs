@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::cmd::{
-    add, build, completions, export, fmt, import, init, man, query, remove, rename, render, stats,
-    validate,
+    add, build, completions, export, fmt, import, init, man, query, remove, rename, render, site,
+    stats, validate,
 };
 use crate::ui::ColorChoice;
 
@@ -63,6 +63,8 @@ pub enum Command {
     Render(render::Args),
     /// Count the papers by year, kind and venue; draw papers per year as SVG.
     Stats(stats::Args),
+    /// Write the searchable static website (`-o DIR`), or check that DIR is current.
+    Site(site::Args),
     /// Write every generated file (the README and the chart), or check that they are current.
     Build(build::Args),
     /// Start a new list: a database folder with list.yaml and a README template.

@@ -13,6 +13,7 @@ pub mod query;
 pub mod remove;
 pub mod rename;
 pub mod render;
+pub mod site;
 pub mod stats;
 pub mod validate;
 

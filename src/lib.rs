@@ -66,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Query(args) => cmd::query::run(&db, &args),
         Command::Render(args) => cmd::render::run(&db, &args),
         Command::Stats(args) => cmd::stats::run(&db, &args),
+        Command::Site(args) => cmd::site::run(&db, &args),
         Command::Build(args) => cmd::build::run(&db, &args),
         Command::Rename(args) => cmd::rename::run(&db, &args),
         Command::Remove(args) => cmd::remove::run(&db, &args),

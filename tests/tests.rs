@@ -60,6 +60,15 @@ mod near_duplicates;
 // The bundled database: it validates, and every record is in canonical form.
 mod data;
 
+// `hftlist site`: the files, `--check`, escaping, and the page's data against `query`.
+mod site;
+
+// A small WebDriver client for headless Chromium (chromedriver on 127.0.0.1).
+mod webdriver;
+
+// The site in a real browser: search, filters, shared URLs, cite, phone width, speed.
+mod browser;
+
 // `hftlist completions` and `hftlist man`.
 mod completions;
 
