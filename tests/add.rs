@@ -200,6 +200,26 @@ fn a_paper_with_the_same_title_is_refused() {
 }
 
 #[test]
+fn a_nearly_identical_title_is_named_before_writing() {
+    let db = TestDb::new();
+    // One letter apart, as the hand-kept list's typos were.
+    db.file(
+        "other.yaml",
+        "title: \"Virus: Harmful Fine-tuning Attack for Large Language Models Bypasing Guardrail Moderation\"\nkind: attack\ndate: \"2025-01-29\"\nopenreview: tTPHgb0EtV\n",
+    );
+    let server = serve(vec![Reply::ok(virus())]);
+    let run = add(&db, &server.endpoint(), &["2501.17433", "--kind", "attack"]);
+    assert!(
+        run.stderr.contains(
+            "hftlist: warning: the title is nearly the same as that of `papers/other.yaml`: if \
+             they are one paper, keep one record\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_taken_id_is_refused_with_a_suggestion() {
     let db = TestDb::new();
     db.file(

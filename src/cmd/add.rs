@@ -180,6 +180,15 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(code) = refuse_duplicate(&catalog, &paper.identity_keys()) {
         return Ok(code);
     }
+    // A title a reader would call the same is likely the same paper under another id (a
+    // retitled version, a typo): said before writing, so the maintainer can check.
+    for near in catalog.near_titles(&paper.title) {
+        super::say(format!(
+            "hftlist: warning: the title is nearly the same as that of `{}`: if they are one \
+             paper, keep one record",
+            near.path.display()
+        ));
+    }
     let id = match &args.id {
         Some(id) => id.clone(),
         None => slug_for(&paper.title)
