@@ -338,7 +338,9 @@ fn bad_arguments_are_usage_errors() {
     let run = db.run(&["add", "2501.17433", "--kind", "attacker"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("`attacker` is not a valid kind"),
+        run.stderr.contains(
+            "invalid value 'attacker' for '--kind <KIND>'\n  [possible values: attack, defense, analysis, benchmark, survey]"
+        ),
         "{}",
         run.stderr
     );

@@ -72,3 +72,30 @@ mod webdriver;
 
 // The site in a real browser: search, filters, shared URLs, cite, phone width, speed.
 mod browser;
+
+// `hftlist completions` and `hftlist man`.
+mod completions;
+
+// Values in any case, finding the database, colour, --quiet and --verbose.
+mod conventions;
+
+// `hftlist init`.
+mod init;
+
+// `hftlist rename` and `hftlist remove`.
+mod rename;
+
+// `hftlist build`.
+mod build;
+
+// `hftlist validate FILE...` and `--format github`.
+mod validate_files;
+
+// `hftlist import` of BibTeX and CSL-JSON.
+mod import_bib;
+
+// The papercuts of issue 17.
+mod papercuts;
+
+// The repository's hooks, CI, documented commands and licences.
+mod repo;

@@ -29,11 +29,11 @@ pub struct Args {
     pub arxiv: Option<String>,
 
     /// What the paper contributes.
-    #[arg(long)]
+    #[arg(long, ignore_case = true)]
     pub kind: Kind,
 
     /// For a defense, the stage it acts in.
-    #[arg(long)]
+    #[arg(long, ignore_case = true)]
     pub stage: Option<Stage>,
 
     /// Where it was published, e.g. `NeurIPS 2024`.
@@ -209,7 +209,14 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         kind: args.kind,
         stage: args.stage,
         date,
-        venue,
+        // The registry's spelling (`nips 2025` -> `NeurIPS 2025`); an unknown venue is kept
+        // as given, and the check below reports it.
+        venue: venue.as_deref().map(|v| {
+            catalog
+                .registry()
+                .resolve(v)
+                .map_or_else(|| v.to_owned(), |r| r.canonical)
+        }),
         authors,
         arxiv: arxiv_id,
         doi,
@@ -379,8 +386,9 @@ fn check_record(mut db: Db, id: &PaperId, path: &Path, paper: &Paper) -> bool {
         .iter()
         .chain(diagnostics.iter().filter(|d| d.file == path))
         .collect();
+    let color = crate::ui::use_color(crate::ui::Stream::Stderr);
     for d in &mine {
-        super::say(d.human());
+        crate::ui::say_painted(&crate::ui::diagnostic_line(d, color));
     }
     let errors = mine
         .iter()
