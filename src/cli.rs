@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::cmd::{add, export, fmt, import, query, render, stats, validate};
+use crate::cmd::{add, export, fmt, import, links, query, render, stats, validate};
 
 /// Keep the harmful fine-tuning bibliography: validate the paper records, query them, and
 /// generate the awesome list from them.
@@ -46,4 +46,6 @@ pub enum Command {
     Render(render::Args),
     /// Count the papers by year, kind and venue; draw papers per year as SVG.
     Stats(stats::Args),
+    /// Check every link of the records over the network: dead, moved, insecure, anonymous.
+    Links(Box<links::Args>),
 }

@@ -5,6 +5,7 @@ pub mod add;
 pub mod export;
 pub mod fmt;
 pub mod import;
+pub mod links;
 pub mod query;
 pub mod render;
 pub mod stats;

@@ -46,6 +46,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Query(args) => cmd::query::run(&cli.db, &args),
         Command::Render(args) => cmd::render::run(&cli.db, &args),
         Command::Stats(args) => cmd::stats::run(&cli.db, &args),
+        Command::Links(args) => cmd::links::run(&cli.db, &args),
     }
 }
 

@@ -28,6 +28,9 @@ mod net;
 // The OpenReview, DBLP and Crossref clients, called as a library against local servers.
 mod sources;
 
+// `hftlist links`: every case of a link against a local routing server.
+mod links;
+
 // `hftlist import`: Markdown lists into records.
 mod import;
 
