@@ -900,7 +900,9 @@ fn thousand_links() {
     let sites: Vec<Site> = (1..=8)
         .map(|i| {
             Site::on(&format!("127.0.0.{i}"), None, |_, _, _| {
-                std::thread::sleep(Duration::from_millis(50));
+                std::thread::sleep(Duration::from_millis(
+                    std::env::var("LINKS_MS").map_or(50, |v| v.parse().unwrap()),
+                ));
                 reply(200)
             })
         })
