@@ -930,3 +930,46 @@ fn thousand_links() {
         warm_time.as_secs_f64()
     );
 }
+
+/// Makes every cached link result `secs` older.
+fn age_cache(db: &TestDb, secs: u64) {
+    let dir = crate::server::cache_dir(db.root()).join("links");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let aged: Vec<String> = text
+            .split('\n')
+            .map(|line| match line.strip_prefix("fetched ") {
+                Some(t) => format!("fetched {}", t.parse::<u64>().unwrap() - secs),
+                None => line.to_owned(),
+            })
+            .collect();
+        std::fs::write(&path, aged.join("\n")).unwrap();
+    }
+}
+
+#[test]
+fn a_failed_result_is_asked_again_after_an_hour() {
+    let site = Site::new(|_, _, _| reply(404));
+    let db = db_with(&site.url("/x"));
+    links(&db, &[], &[]);
+    let asked = site.seen().len();
+    age_cache(&db, 61 * 60);
+    let again = links(&db, &[], &[]);
+    assert_eq!(again.code, 1);
+    assert!(site.seen().len() > asked);
+}
+
+#[test]
+fn a_working_result_is_kept_for_a_day() {
+    let site = Site::new(|_, _, _| reply(200));
+    let db = db_with(&site.url("/x"));
+    links(&db, &[], &[]);
+    let asked = site.seen().len();
+    age_cache(&db, 23 * 60 * 60);
+    links(&db, &[], &[]);
+    assert_eq!(site.seen().len(), asked);
+    age_cache(&db, 2 * 60 * 60);
+    links(&db, &[], &[]);
+    assert!(site.seen().len() > asked);
+}
