@@ -232,19 +232,16 @@ pub fn check_all(
     let fresh = pool(&hosts, settings.per_host, settings.total, progress, |i| {
         check_one(&prober, &todo[i], settings)
     })?;
-    if fresh.iter().all(|c| c.unreachable) {
+    // Every link failing for the network's sake says nothing about the links.
+    if let Some(Checked {
+        verdict: Verdict::Failed { why },
+        ..
+    }) = fresh.first()
+        && fresh.iter().all(|c| c.unreachable)
+    {
         return Err(NetError::Other {
             url: todo.first().cloned().unwrap_or_default(),
-            detail: format!(
-                "no link could be reached ({}); is the network down?",
-                fresh
-                    .first()
-                    .map(|c| match &c.verdict {
-                        Verdict::Failed { why } => why.clone(),
-                        other => format!("{other:?}"),
-                    })
-                    .unwrap_or_default()
-            ),
+            detail: format!("no link could be reached ({why}); is the network down?"),
         });
     }
     for (url, checked) in todo.into_iter().zip(fresh) {
@@ -397,7 +394,7 @@ fn check_one(prober: &Prober, url: &str, settings: &Settings) -> Result<Checked,
     if let Some(api) = &settings.github
         && let Some(repo) = github_repo(url)
     {
-        return check_github(prober, url, &repo, api, deadline, settings.timeout);
+        return check_github(prober, &repo, api, deadline, settings.timeout);
     }
     let walked = walk(prober, url, deadline)?;
     let mut checked = judge(url, &walked, settings.timeout);
@@ -664,7 +661,6 @@ struct RepoAnswer {
 /// API follows renames), `archived` is noted. A refused token stops the run.
 fn check_github(
     prober: &Prober,
-    url: &str,
     repo: &GitHubRepo,
     api: &GitHubApi,
     deadline: Instant,
@@ -765,7 +761,6 @@ fn check_github(
             }
         }
     }
-    let _ = url;
     failed(format!(
         "the GitHub API redirects more than {MAX_HOPS} times"
     ))
