@@ -891,9 +891,10 @@ fn a_refused_github_token_stops_the_run() {
     assert!(!run.stderr.contains("secret-token"));
 }
 
-/// 1,000 links on eight local hosts (127.0.0.1-8), each answering after 50 ms: the time with
-/// the default limits (2 per host, 16 in all). Run with
-/// `cargo test --test integration thousand_links -- --ignored --nocapture`.
+/// 1,000 links on eight local hosts (127.0.0.1-8), each answering after 50 ms (`LINKS_MS`): the
+/// time with the default limits (2 per host, 16 in all). Run with
+/// `cargo test --test integration thousand_links -- --ignored --nocapture`; `HFTLIST_BENCH_BIN`
+/// names another binary to time (a release build).
 #[test]
 #[ignore = "a measurement for docs/performance.md"]
 fn thousand_links() {
@@ -915,6 +916,18 @@ fn thousand_links() {
             record(&format!("http://127.0.0.{}:{}/{i}", i % 8 + 1, site.port)),
         );
     }
+    let links = |db: &TestDb, args: &[&str], env: &[(&str, &str)]| match std::env::var_os(
+        "HFTLIST_BENCH_BIN",
+    ) {
+        Some(bin) => {
+            let mut cmd = assert_cmd::Command::new(bin);
+            cmd.current_dir(db.root())
+                .env("HFTLIST_CACHE_DIR", crate::server::cache_dir(db.root()))
+                .env_remove("GITHUB_TOKEN");
+            run(cmd.arg("links").args(args).envs(env.iter().copied()))
+        }
+        None => links(db, args, env),
+    };
     let start = Instant::now();
     let cold = links(&db, &[], &[]);
     let cold_time = start.elapsed();

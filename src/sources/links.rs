@@ -232,13 +232,7 @@ pub fn check_all(
     let fresh = pool(&hosts, settings.per_host, settings.total, progress, |i| {
         check_one(&prober, &todo[i], settings)
     })?;
-    // Every link failing for the network's sake says nothing about the links.
-    if let Some(Checked {
-        verdict: Verdict::Failed { why },
-        ..
-    }) = fresh.first()
-        && fresh.iter().all(|c| c.unreachable)
-    {
+    if let Some(why) = network_down(&fresh) {
         return Err(NetError::Other {
             url: todo.first().cloned().unwrap_or_default(),
             detail: format!("no link could be reached ({why}); is the network down?"),
@@ -259,6 +253,18 @@ pub fn check_all(
         results.checked.insert(url, checked);
     }
     Ok(results)
+}
+
+/// When every link failed for the network's sake (which says nothing about the links), the
+/// first reason.
+fn network_down(fresh: &[Checked]) -> Option<&str> {
+    match fresh.first() {
+        Some(Checked {
+            verdict: Verdict::Failed { why },
+            ..
+        }) if fresh.iter().all(|c| c.unreachable) => Some(why),
+        _ => None,
+    }
 }
 
 /// Runs `work(i)` for every job on at most `total` threads, with at most `per_host` jobs of one
@@ -869,6 +875,23 @@ mod tests {
                 why: "redirects to https://b/1, which answers HTTP 404 (not found)".into()
             }
         );
+    }
+
+    #[test]
+    fn only_a_network_failure_of_every_link_stops_the_run() {
+        let down = Checked {
+            verdict: Verdict::Failed {
+                why: "the network is unreachable".into(),
+            },
+            archived: false,
+            unreachable: true,
+        };
+        assert_eq!(
+            network_down(&[down.clone(), down.clone()]),
+            Some("the network is unreachable")
+        );
+        assert_eq!(network_down(&[down, Checked::of(Verdict::Ok)]), None);
+        assert_eq!(network_down(&[]), None);
     }
 
     #[test]
