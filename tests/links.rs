@@ -12,6 +12,16 @@ use std::time::{Duration, Instant};
 use crate::server::{TestCa, hftlist, run};
 use crate::util::{Run, TestDb, assert_text};
 
+/// The rules of `links`, each with its failing case here (`validate`'s coverage test asks).
+pub const COVERED_RULES: &[&str] = &[
+    "dead-link",      // not_found_is_a_dead_link_at_the_field
+    "moved-link",     // a_permanent_redirect_chain_is_a_moved_link_with_the_new_url
+    "insecure-link",  // plain_http_where_https_works_is_an_insecure_link_that_fix_rewrites
+    "anonymous-link", // an_anonymous_review_link_is_a_warning
+    "link-error",     // a_redirect_loop_is_a_link_error
+    "archived-repo",  // an_archived_github_repository_is_a_note
+];
+
 /// What the server does for one request.
 enum Route {
     /// Status, extra header lines (each ending in `\r\n`), body.
