@@ -51,7 +51,7 @@ pub(crate) fn emit(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
     }
 }
 
-/// The filters shared by `query`, `export` and `stats`; all given filters must hold.
+/// The filters shared by `query`, `export`, `stats` and `links`; all given filters must hold.
 #[derive(Debug, Default, clap::Args)]
 pub struct Filters {
     /// Only papers of this kind; repeat for any of several.

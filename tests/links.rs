@@ -996,3 +996,53 @@ fn a_working_result_is_kept_for_a_day() {
     links(&db, &[], &[]);
     assert!(site.seen().len() > asked);
 }
+
+#[test]
+fn an_http_link_that_redirects_temporarily_to_https_is_an_insecure_link() {
+    let ca = TestCa::new();
+    let elsewhere = Site::tls(&ca, |_, _, _| reply(200));
+    let target = elsewhere.https("/page");
+    // http answers with a temporary redirect elsewhere; the link's own https address works.
+    let site = Site::tls(&ca, move |scheme, _, _| {
+        if scheme == "http" {
+            redirect(302, &target)
+        } else {
+            reply(200)
+        }
+    });
+    let (http, https) = (site.url("/page"), site.https("/page"));
+    let run = links(
+        &db_with(&http),
+        &[],
+        &[("SSL_CERT_FILE", ca.pem.to_str().unwrap())],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_text(
+        &run.stdout,
+        &format!(
+            "papers/a.yaml:4:7: warning[insecure-link]: `code` `{http}` uses plain http, and \
+             `{https}` works\n0 errors, 1 warning in 1 file checked\n"
+        ),
+    );
+}
+
+#[test]
+fn a_terminal_gets_a_progress_line_on_stderr() {
+    // `script` (util-linux) runs the command on a pseudo-terminal.
+    let site = Site::new(|_, _, _| reply(200));
+    let db = db_with(&site.url("/ok"));
+    let bin = assert_cmd::cargo::cargo_bin("hftlist");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{} links", bin.display()), "/dev/null"])
+        .current_dir(db.root())
+        .env("HFTLIST_CACHE_DIR", crate::server::cache_dir(db.root()))
+        .env_remove("HFTLIST_DB")
+        .env_remove("GITHUB_TOKEN")
+        .output()
+        .expect("util-linux `script` runs the command on a terminal");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("\rchecking links: 1/1\r\x1b[2K0 errors, 0 warnings in 1 file checked"),
+        "{text:?}"
+    );
+}

@@ -404,9 +404,10 @@ fn check_one(prober: &Prober, url: &str, settings: &Settings) -> Result<Checked,
     }
     let walked = walk(prober, url, deadline)?;
     let mut checked = judge(url, &walked, settings.timeout);
+    // A plain http link that works (even through a temporary redirect to https): does its
+    // https address work too?
     if checked.verdict == Verdict::Ok
         && let Some(rest) = url.strip_prefix("http://")
-        && walked.last.starts_with("http://")
     {
         let https = format!("https://{rest}");
         // The https twin, asked the same way; any failure only means "no".
