@@ -1200,6 +1200,49 @@ mod tests {
     }
 
     #[test]
+    fn probe_failures_tell_a_missing_name_from_a_network_outage() {
+        let io = |kind, text: &str| ureq::Error::Io(std::io::Error::new(kind, text.to_owned()));
+        use std::io::ErrorKind as K;
+        assert_eq!(
+            classify_probe(
+                io(
+                    K::Other,
+                    "failed to lookup address information: Name or service not known"
+                ),
+                "x.invalid"
+            ),
+            ProbeError::NoSuchHost
+        );
+        assert_eq!(
+            classify_probe(
+                io(
+                    K::Other,
+                    "failed to lookup address information: Temporary failure in name resolution"
+                ),
+                "a.org"
+            ),
+            ProbeError::Unreachable("cannot resolve `a.org` now".into())
+        );
+        assert!(matches!(
+            classify_probe(io(K::NetworkUnreachable, "down"), "a.org"),
+            ProbeError::Unreachable(_)
+        ));
+        assert_eq!(
+            classify_probe(io(K::ConnectionReset, "reset by peer"), "a.org"),
+            ProbeError::Other("the connection was reset".into())
+        );
+        assert_eq!(
+            classify_probe(ureq::Error::HostNotFound, "a.org"),
+            ProbeError::NoSuchHost
+        );
+        assert_eq!(
+            resolve_location("https://a.org/x/y", " z ").as_deref(),
+            Ok("https://a.org/x/z")
+        );
+        assert!(resolve_location("not a url", "/z").is_err());
+    }
+
+    #[test]
     fn the_user_agent_names_the_tool_and_version() {
         let ua = user_agent();
         assert!(ua.starts_with(&format!("hftlist/{} (", env!("CARGO_PKG_VERSION"))));
