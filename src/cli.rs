@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::cmd::{
-    add, build, completions, export, fmt, import, init, man, query, refresh, remove, rename,
+    add, build, completions, export, fmt, import, init, links, man, query, refresh, remove, rename,
     render, site, stats, validate,
 };
 use crate::ui::ColorChoice;
@@ -80,4 +80,6 @@ pub enum Command {
     Completions(completions::Args),
     /// Print the man page (roff).
     Man(man::Args),
+    /// Check every link of the records over the network: dead, moved, insecure, anonymous.
+    Links(Box<links::Args>),
 }

@@ -8,6 +8,7 @@ pub mod export;
 pub mod fmt;
 pub mod import;
 pub mod init;
+pub mod links;
 pub mod man;
 pub mod query;
 pub mod refresh;
@@ -67,7 +68,7 @@ pub(crate) fn emit(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
 
 pub(crate) use crate::messages::{say, try_say};
 
-/// The filters shared by `query`, `export` and `stats`; all given filters must hold.
+/// The filters shared by `query`, `export`, `stats` and `links`; all given filters must hold.
 #[derive(Debug, Default, clap::Args)]
 pub struct Filters {
     /// Only papers of this kind; repeat for any of several.

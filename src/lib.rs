@@ -74,6 +74,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Completions(_) | Command::Man(_) | Command::Init(_) => {
             Ok(exit::code(exit::SUCCESS))
         }
+        Command::Links(args) => cmd::links::run(&db, &args),
     }
 }
 

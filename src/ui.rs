@@ -101,6 +101,7 @@ pub fn decide(choice: ColorChoice, no_color: bool, terminal: bool) -> bool {
 const BOLD: &str = "\x1b[1m";
 const RED: &str = "\x1b[1;31m";
 const YELLOW: &str = "\x1b[1;33m";
+const CYAN: &str = "\x1b[1;36m";
 const RESET: &str = "\x1b[0m";
 
 /// A diagnostic's human line (see [`Diagnostic::human`]), in rustc's colours when `color`: the
@@ -119,6 +120,7 @@ pub fn diagnostic_line(d: &Diagnostic, color: bool) -> String {
     let tint = match d.severity {
         Severity::Error => RED,
         Severity::Warning => YELLOW,
+        Severity::Note => CYAN,
     };
     format!(
         "{BOLD}{place}:{RESET} {tint}{}[{}]{RESET}{BOLD}:{RESET} {}",

@@ -33,6 +33,9 @@ mod sources;
 // four services.
 mod refresh;
 
+// `hftlist links`: every case of a link against a local routing server.
+mod links;
+
 // `hftlist import`: Markdown lists into records.
 mod import;
 

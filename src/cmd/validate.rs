@@ -154,7 +154,7 @@ fn rules_json() -> anyhow::Result<String> {
 
 /// One workflow command per diagnostic, in the form the GitHub Actions runner turns into an
 /// annotation on the file and line, then the human summary line.
-fn github_report(diagnostics: &[Diagnostic], files: usize) -> String {
+pub(crate) fn github_report(diagnostics: &[Diagnostic], files: usize) -> String {
     let mut out = String::new();
     let (shown, _) = diag::bounded(diagnostics);
     for d in shown {
@@ -163,11 +163,13 @@ fn github_report(diagnostics: &[Diagnostic], files: usize) -> String {
             props.push_str(&format!(",line={},col={}", d.line, d.column));
         }
         props.push_str(&format!(",title={}", escape_property(d.rule.name())));
-        out.push_str(&format!(
-            "::{} {props}::{}\n",
-            d.severity,
-            escape_data(&d.message)
-        ));
+        // The runner's levels: a note is a `notice`.
+        let level = match d.severity {
+            crate::model::diag::Severity::Error => "error",
+            crate::model::diag::Severity::Warning => "warning",
+            crate::model::diag::Severity::Note => "notice",
+        };
+        out.push_str(&format!("::{level} {props}::{}\n", escape_data(&d.message)));
     }
     // The notes of diagnostics left out, and the summary, as in the human report.
     let plain = diag::human_report(diagnostics, files);
