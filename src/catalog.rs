@@ -8,13 +8,14 @@
 //! which papers a filter means or in which order they come.
 
 pub mod query;
+pub mod similar;
 
 use std::collections::HashMap;
 use std::ops::Deref;
 use std::path::Path;
 
 use crate::catalog::query::Query;
-use crate::checks::lint::TitleIndex;
+use crate::catalog::similar::TitleIndex;
 use crate::model::date::PartialDate;
 use crate::model::diag::Pos;
 use crate::model::list::List;
