@@ -8,11 +8,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use crate::catalog::Catalog;
 use crate::exit;
 use crate::import::{self, Importer, Mapping, Outcome, heading_key};
 use crate::import_bib::{self, Defaults};
 use crate::model::paper::{Kind, Stage};
-use crate::store::db::{self, Db, LIST_FILE};
+use crate::store::db::{self, LIST_FILE};
 use crate::ui;
 
 /// What the imported file holds.
@@ -106,7 +107,8 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         Some(crate::store::lock::Lock::acquire(dir)?)
     };
-    let db = Db::load(dir)?;
+    let catalog = Catalog::load(dir)?;
+    let db = catalog.db();
     let text = crate::store::input::read_text(
         &args.file,
         None,
@@ -167,6 +169,18 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
                 importer.offer(built)
             }
         };
+        // A new paper whose title a reader would call the same as a listed one's is written (the
+        // titles may belong to two papers) but named, as validate's similar-title rule would.
+        if let Outcome::New { paper, .. } = &outcome {
+            for near in catalog.near_titles(&paper.title) {
+                super::try_say(format!(
+                    "{source}:{line}: warning: `{}` is nearly the same title as that of `{}`: if \
+                     they are one paper, keep one record",
+                    crate::model::sanitize::excerpt(title),
+                    near.path.display()
+                ))?;
+            }
+        }
         let at = Place {
             source: &source,
             line: *line,
