@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::cmd::{add, export, fmt, import, query, render, stats, validate};
+use crate::cmd::{add, discover, export, fmt, import, query, render, stats, validate};
 
 /// Keep the harmful fine-tuning bibliography: validate the paper records, query them, and
 /// generate the awesome list from them.
@@ -34,6 +34,9 @@ pub enum Command {
     Validate(validate::Args),
     /// Add a paper from its arXiv id (or by hand), refusing duplicates.
     Add(Box<add::Args>),
+    /// Find papers the list does not have yet: arXiv searches for its phrases and Semantic
+    /// Scholar's citations of its key papers, ranked for review.
+    Discover(discover::Args),
     /// Import the entries of a hand-kept awesome-list README into the database.
     Import(import::Args),
     /// Find papers: filter, sort, and print them as a table, Markdown, JSON, YAML, CSV, BibTeX or ids.

@@ -2,6 +2,7 @@
 //! code; none of them parses or checks data itself.
 
 pub mod add;
+pub mod discover;
 pub mod export;
 pub mod fmt;
 pub mod import;

@@ -23,6 +23,7 @@ pub mod catalog;
 pub mod checks;
 pub mod cli;
 pub mod cmd;
+pub mod discover;
 pub mod exit;
 pub mod import;
 pub mod messages;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => cmd::validate::run(&cli.db, &args),
         Command::Add(args) => cmd::add::run(&cli.db, &args),
+        Command::Discover(args) => cmd::discover::run(&cli.db, &args),
         Command::Export(args) => cmd::export::run(&cli.db, &args),
         Command::Fmt(args) => cmd::fmt::run(&cli.db, &args),
         Command::Import(args) => cmd::import::run(&cli.db, &args),

@@ -9,6 +9,7 @@ pub mod crossref;
 pub mod dblp;
 pub mod http;
 pub mod openreview;
+pub mod s2;
 
 use std::time::Duration;
 

@@ -3,6 +3,7 @@
 //! (`stats`). Views read the catalog; they never load, fetch or check anything themselves.
 
 pub mod cite;
+pub mod discover;
 pub mod output;
 pub mod render;
 pub mod stats;
