@@ -118,7 +118,12 @@ pub fn already_listed(catalog: &Catalog, title: &str) -> Option<String> {
     if wanted.is_empty() {
         return None;
     }
-    let mut titles: Vec<&str> = catalog.db().entries.iter().map(|e| e.paper.title.as_str()).collect();
+    let mut titles: Vec<&str> = catalog
+        .db()
+        .entries
+        .iter()
+        .map(|e| e.paper.title.as_str())
+        .collect();
     if let Some(r) = catalog
         .records()
         .find(|r| normalize_title(&r.paper.title) == wanted)
@@ -333,22 +338,49 @@ const KIND_WORDS: &[(Kind, &[&str])] = &[
     (
         Kind::Defense,
         &[
-            "defen", "mitigat", "protect", "safeguard", "immuni", "vaccin", "robustif", "prevent",
-            "preserv", "restor", "recover", "resist", "counter",
+            "defen",
+            "mitigat",
+            "protect",
+            "safeguard",
+            "immuni",
+            "vaccin",
+            "robustif",
+            "prevent",
+            "preserv",
+            "restor",
+            "recover",
+            "resist",
+            "counter",
         ],
     ),
     (
         Kind::Attack,
         &[
-            "attack", "jailbreak", "bypass", "poison", "backdoor", "exploit", "subvert",
-            "compromis", "evad", "stealth",
+            "attack",
+            "jailbreak",
+            "bypass",
+            "poison",
+            "backdoor",
+            "exploit",
+            "subvert",
+            "compromis",
+            "evad",
+            "stealth",
         ],
     ),
     (
         Kind::Analysis,
         &[
-            "analy", "understand", "investigat", "empirical", "study", "explain", "mechanis",
-            "characteri", "measur", "why",
+            "analy",
+            "understand",
+            "investigat",
+            "empirical",
+            "study",
+            "explain",
+            "mechanis",
+            "characteri",
+            "measur",
+            "why",
         ],
     ),
 ];
@@ -380,10 +412,19 @@ pub fn guess_stage(text: &str) -> Stage {
     const STAGES: &[(Stage, &[&str])] = &[
         (
             Stage::PostFineTuning,
-            &["post fine tuning", "after fine tuning", "realign", "model merging", "pruning"],
+            &[
+                "post fine tuning",
+                "after fine tuning",
+                "realign",
+                "model merging",
+                "pruning",
+            ],
         ),
         (Stage::PreTraining, &["pre training", "pretraining"]),
-        (Stage::Alignment, &["alignment stage", "during alignment", "alignment time"]),
+        (
+            Stage::Alignment,
+            &["alignment stage", "during alignment", "alignment time"],
+        ),
     ];
     STAGES
         .iter()
@@ -438,7 +479,10 @@ mod tests {
 
     fn settings() -> Settings {
         Settings {
-            phrases: vec!["harmful fine-tuning".to_owned(), "safety alignment".to_owned()],
+            phrases: vec![
+                "harmful fine-tuning".to_owned(),
+                "safety alignment".to_owned(),
+            ],
             since: date("2025-01-01"),
             today: date("2025-12-31"),
         }
@@ -472,10 +516,22 @@ mod tests {
 
     #[test]
     fn phrases_match_across_hyphens_and_case_but_not_inside_words() {
-        assert!(contains_phrase("Against Harmful Finetuning", "harmful fine-tuning"));
-        assert!(contains_phrase("harmful fine tuning attacks", "harmful fine-tuning"));
-        assert!(contains_phrase("HARMFUL FINE-TUNING", "harmful fine-tuning"));
-        assert!(!contains_phrase("unharmful fine-tuning", "harmful fine-tuning"));
+        assert!(contains_phrase(
+            "Against Harmful Finetuning",
+            "harmful fine-tuning"
+        ));
+        assert!(contains_phrase(
+            "harmful fine tuning attacks",
+            "harmful fine-tuning"
+        ));
+        assert!(contains_phrase(
+            "HARMFUL FINE-TUNING",
+            "harmful fine-tuning"
+        ));
+        assert!(!contains_phrase(
+            "unharmful fine-tuning",
+            "harmful fine-tuning"
+        ));
         assert!(!contains_phrase("harmful data", "harmful fine-tuning"));
         assert!(!contains_phrase("anything", ""));
     }
@@ -497,8 +553,14 @@ mod tests {
             "Vaccine: Perturbation-aware Alignment for Large Language Model against Harmful \
              Fine-tuning Attack",
         );
-        assert_eq!(already_listed(&catalog, &near.title).as_deref(), Some("vaccine"));
-        assert_eq!(listed_as(&catalog, &candidate("Something else entirely")), None);
+        assert_eq!(
+            already_listed(&catalog, &near.title).as_deref(),
+            Some("vaccine")
+        );
+        assert_eq!(
+            listed_as(&catalog, &candidate("Something else entirely")),
+            None
+        );
     }
 
     #[test]
@@ -572,7 +634,10 @@ mod tests {
             Kind::Defense
         );
         assert_eq!(
-            guess_kind("Jailbreaking via fine-tuning", "an attack that bypasses moderation"),
+            guess_kind(
+                "Jailbreaking via fine-tuning",
+                "an attack that bypasses moderation"
+            ),
             Kind::Attack
         );
         assert_eq!(
@@ -584,7 +649,10 @@ mod tests {
 
     #[test]
     fn stages_are_guessed_from_phrases() {
-        assert_eq!(guess_stage("a fix applied after fine-tuning"), Stage::PostFineTuning);
+        assert_eq!(
+            guess_stage("a fix applied after fine-tuning"),
+            Stage::PostFineTuning
+        );
         assert_eq!(guess_stage("an alignment-stage defense"), Stage::Alignment);
         assert_eq!(guess_stage("a defense"), Stage::FineTuning);
     }

@@ -53,3 +53,6 @@ mod scale;
 
 // The bundled database: it validates, and every record is in canonical form.
 mod data;
+
+// `discover` against local stand-ins of the arXiv API and Semantic Scholar.
+mod discover;

@@ -580,7 +580,12 @@ impl Client {
             // The headers go to the service's own host only, never to a host it redirects to.
             let same_host = parse_target(&current).map_err(NetError::Endpoint)?.host
                 == parse_target(url).map_err(NetError::Endpoint)?.host;
-            let response = self.send(service, &current, if same_host { headers } else { &[] }, left)?;
+            let response = self.send(
+                service,
+                &current,
+                if same_host { headers } else { &[] },
+                left,
+            )?;
             let status = response.status().as_u16();
             if !matches!(status, 301 | 302 | 303 | 307 | 308) {
                 return Ok((current, response));

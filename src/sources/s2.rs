@@ -194,10 +194,22 @@ mod tests {
         let survey = &page.papers[0];
         assert_eq!(survey.arxiv.as_ref().unwrap().as_str(), "2409.18169");
         assert_eq!(survey.date.unwrap().to_string(), "2024-09-26");
-        assert!(survey.abstract_text.as_deref().unwrap().starts_with("Recent"));
+        assert!(
+            survey
+                .abstract_text
+                .as_deref()
+                .unwrap()
+                .starts_with("Recent")
+        );
         let journal = &page.papers[1];
-        assert_eq!(journal.title, "A Journal Study of Safety Drift under Fine-tuning");
-        assert_eq!(journal.doi.as_ref().unwrap().as_str(), "10.1145/3658644.3690000");
+        assert_eq!(
+            journal.title,
+            "A Journal Study of Safety Drift under Fine-tuning"
+        );
+        assert_eq!(
+            journal.doi.as_ref().unwrap().as_str(),
+            "10.1145/3658644.3690000"
+        );
         assert_eq!(journal.date.unwrap().to_string(), "2025");
         assert_eq!(journal.abstract_text, None);
     }
@@ -220,7 +232,11 @@ mod tests {
     #[test]
     fn the_url_names_the_paper_fields_and_page() {
         assert_eq!(
-            citations_url("https://api.semanticscholar.org/graph/v1", "ARXIV:2402.01109", 1000),
+            citations_url(
+                "https://api.semanticscholar.org/graph/v1",
+                "ARXIV:2402.01109",
+                1000
+            ),
             "https://api.semanticscholar.org/graph/v1/paper/ARXIV:2402.01109/citations?\
              fields=title,abstract,externalIds,publicationDate,year&offset=1000&limit=1000"
         );

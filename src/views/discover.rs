@@ -34,8 +34,7 @@ pub fn add_command(c: &Scored) -> String {
 /// backtick, which would end the Markdown code span around the command, becomes a quote.
 fn shell_quote(s: &str) -> String {
     let s = escape(s).replace('`', "'");
-    if s
-        .bytes()
+    if s.bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-._/:".contains(&b))
     {
         return s;
@@ -94,7 +93,11 @@ pub fn table(candidates: &[Scored]) -> String {
 
 /// The JSON document: the window, the warnings of sources that failed, and the candidates,
 /// each with its `add` command.
-pub fn json(since: PartialDate, warnings: &[String], candidates: &[Scored]) -> anyhow::Result<String> {
+pub fn json(
+    since: PartialDate,
+    warnings: &[String],
+    candidates: &[Scored],
+) -> anyhow::Result<String> {
     #[derive(Serialize)]
     struct WithCommand<'a> {
         #[serde(flatten)]
