@@ -1,7 +1,8 @@
 //! The only network code: one https client ([`http`]), an on-disk answer cache ([`cache`]), and
-//! one module per metadata service ([`arxiv`]). Parsers take `&str` and never do I/O; the
-//! client decides everything about talking to a host (trust, proxies, redirects, pacing, size
-//! and time limits) so that a new service only describes itself as a [`Service`].
+//! one module per metadata service ([`arxiv`], [`s2`] and the others). Parsers take `&str` and
+//! never do I/O; the client decides everything about talking to a host (trust, proxies,
+//! redirects, pacing, size and time limits) so that a new service only describes itself as a
+//! [`Service`].
 
 pub mod arxiv;
 pub mod cache;
