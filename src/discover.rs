@@ -110,44 +110,50 @@ pub struct Ranked {
     pub older: usize,
 }
 
-/// The id of the record that already holds a paper with this title, by the near-duplicate
-/// matcher `validate` uses (`similar_pairs`), or an equal normalised title. This is the one
-/// place `discover` asks the matcher; swap the matcher here.
-pub fn already_listed(catalog: &Catalog, title: &str) -> Option<String> {
-    let wanted = normalize_title(title);
-    if wanted.is_empty() {
-        return None;
-    }
-    let mut titles: Vec<&str> = catalog
-        .db()
-        .entries
+/// For each title, the id of the record that already holds a paper with it: an equal
+/// normalised title, else a near-identical one by the matcher `validate` uses
+/// (`similar_pairs`). This is the one place `discover` asks the matcher; swap the matcher here.
+/// It takes every title at once because the matcher indexes the titles it is given: one call
+/// over the catalog and all candidates costs about what one call per candidate costs each.
+pub fn already_listed(catalog: &Catalog, titles: &[&str]) -> Vec<Option<String>> {
+    let entries = &catalog.db().entries;
+    let exact: HashMap<String, &str> = entries
         .iter()
-        .map(|e| e.paper.title.as_str())
+        .rev()
+        .map(|e| (normalize_title(&e.paper.title), e.id.as_str()))
         .collect();
-    if let Some(r) = catalog
-        .records()
-        .find(|r| normalize_title(&r.paper.title) == wanted)
-    {
-        return Some(r.id.to_string());
+    let mut found: Vec<Option<(String, f64)>> = titles
+        .iter()
+        .map(|t| {
+            exact
+                .get(&normalize_title(t))
+                .map(|id| ((*id).to_owned(), f64::INFINITY))
+        })
+        .collect();
+    let mut all: Vec<&str> = entries.iter().map(|e| e.paper.title.as_str()).collect();
+    let listed = all.len();
+    all.extend_from_slice(titles);
+    for (earlier, later, similarity) in similar_pairs(&all) {
+        // Pairs within the catalog or within the candidates say nothing here.
+        if earlier >= listed || later < listed {
+            continue;
+        }
+        let slot = &mut found[later - listed];
+        if slot.as_ref().is_none_or(|(_, best)| similarity > *best) {
+            *slot = Some((entries[earlier].id.to_string(), similarity));
+        }
     }
-    let me = titles.len();
-    titles.push(title);
-    similar_pairs(&titles)
-        .into_iter()
-        .filter(|&(_, later, _)| later == me)
-        .max_by(|a, b| a.2.total_cmp(&b.2))
-        .map(|(earlier, _, _)| catalog.record(earlier).id.to_string())
+    found.into_iter().map(|f| f.map(|(id, _)| id)).collect()
 }
 
-/// The id of the record that holds the candidate by identity (arXiv id, DOI, normalised title)
-/// or by a near-identical title.
-pub fn listed_as(catalog: &Catalog, c: &Candidate) -> Option<String> {
+/// The id of the record that holds the candidate by identity (arXiv id, DOI, normalised title).
+pub fn listed_by_identity(catalog: &Catalog, c: &Candidate) -> Option<String> {
     let keys =
         crate::model::paper::identity_keys(c.arxiv.as_ref(), c.doi.as_ref(), None, None, &c.title);
-    if let Some(m) = catalog.identity().find(&keys) {
-        return Some(catalog.record(m.index).id.to_string());
-    }
-    already_listed(catalog, &c.title)
+    catalog
+        .identity()
+        .find(&keys)
+        .map(|m| catalog.record(m.index).id.to_string())
 }
 
 /// Merges the candidates that are one paper (same arXiv id, DOI or normalised title): the
@@ -211,16 +217,23 @@ fn keys_of(c: &Candidate) -> Vec<String> {
 /// first (score, then date, newest first, then title).
 pub fn rank(catalog: &Catalog, candidates: Vec<Candidate>, settings: &Settings) -> Ranked {
     let mut ranked = Ranked::default();
+    let mut unknown = Vec::new();
     for c in merge(candidates) {
         if c.date.is_some_and(|d| d < settings.since) {
             ranked.older += 1;
-            continue;
-        }
-        if let Some(id) = listed_as(catalog, &c) {
+        } else if let Some(id) = listed_by_identity(catalog, &c) {
             ranked.listed.push((c.title, id));
-            continue;
+        } else {
+            unknown.push(c);
         }
-        ranked.candidates.push(score(c, settings));
+    }
+    let titles: Vec<&str> = unknown.iter().map(|c| c.title.as_str()).collect();
+    let near = already_listed(catalog, &titles);
+    for (c, listed) in unknown.into_iter().zip(near) {
+        match listed {
+            Some(id) => ranked.listed.push((c.title, id)),
+            None => ranked.candidates.push(score(c, settings)),
+        }
     }
     ranked.candidates.sort_by(|a, b| {
         b.score
@@ -234,12 +247,14 @@ pub fn rank(catalog: &Catalog, candidates: Vec<Candidate>, settings: &Settings) 
 /// Scores one candidate.
 pub fn score(c: Candidate, settings: &Settings) -> Scored {
     let abstract_text = c.abstract_text.as_deref().unwrap_or_default();
+    let (title, summary) = (normalize_title(&c.title), normalize_title(abstract_text));
     let mut title_phrases = Vec::new();
     let mut abstract_phrases = Vec::new();
     for phrase in &settings.phrases {
-        if contains_phrase(&c.title, phrase) {
+        let normalized = normalize_title(phrase);
+        if contains_normalized(&title, &normalized) {
             title_phrases.push(phrase.clone());
-        } else if contains_phrase(abstract_text, phrase) {
+        } else if contains_normalized(&summary, &normalized) {
             abstract_phrases.push(phrase.clone());
         }
     }
@@ -301,7 +316,11 @@ fn quoted(phrases: &[String]) -> String {
 /// Whether `text` holds `phrase`, ignoring case, punctuation and the hyphen or space inside a
 /// compound (`fine-tuning`, `fine tuning` and `finetuning` are one word here).
 pub fn contains_phrase(text: &str, phrase: &str) -> bool {
-    let (text, phrase) = (normalize_title(text), normalize_title(phrase));
+    contains_normalized(&normalize_title(text), &normalize_title(phrase))
+}
+
+/// [`contains_phrase`] on texts already through `normalize_title`.
+fn contains_normalized(text: &str, phrase: &str) -> bool {
     if phrase.is_empty() {
         return false;
     }
@@ -311,17 +330,15 @@ pub fn contains_phrase(text: &str, phrase: &str) -> bool {
     // Without spaces, at word starts only: `finetuning attack` is in `... finetuning attacks`
     // but `tuning` is not in `retuning`.
     let squeezed_phrase: String = phrase.split(' ').collect();
-    let words: Vec<&str> = text.split(' ').collect();
-    (0..words.len()).any(|i| {
-        let mut joined = String::new();
-        for w in &words[i..] {
-            joined.push_str(w);
-            if joined.len() >= squeezed_phrase.len() {
-                break;
-            }
-        }
-        joined.starts_with(&squeezed_phrase)
-    })
+    let mut squeezed = String::with_capacity(text.len());
+    let mut starts = Vec::new();
+    for word in text.split(' ') {
+        starts.push(squeezed.len());
+        squeezed.push_str(word);
+    }
+    squeezed
+        .match_indices(&squeezed_phrase)
+        .any(|(at, _)| starts.binary_search(&at).is_ok())
 }
 
 /// Word stems that suggest each kind, with the kind they suggest. Checked in this order, so a
@@ -389,16 +406,16 @@ const KIND_WORDS: &[(Kind, &[&str])] = &[
 /// abstract; analysis when nothing stands out. A defense paper names the attack it defends
 /// against, so defense words count double.
 pub fn guess_kind(title: &str, abstract_text: &str) -> Kind {
+    let (title, abstract_text) = (normalize_title(title), normalize_title(abstract_text));
     let count = |text: &str, stems: &[&str]| {
-        normalize_title(text)
-            .split(' ')
+        text.split(' ')
             .filter(|w| stems.iter().any(|s| w.starts_with(s)))
             .count()
     };
     let mut best = (Kind::Analysis, 0usize);
     for (kind, stems) in KIND_WORDS {
         let weight = if *kind == Kind::Defense { 2 } else { 1 };
-        let n = weight * (3 * count(title, stems) + count(abstract_text, stems));
+        let n = weight * (3 * count(&title, stems) + count(&abstract_text, stems));
         if n > best.1 {
             best = (*kind, n);
         }
@@ -543,22 +560,31 @@ mod tests {
             arxiv: Some("2402.01109".parse().unwrap()),
             ..candidate("A different title")
         };
-        assert_eq!(listed_as(&catalog, &by_id).as_deref(), Some("vaccine"));
+        assert_eq!(
+            listed_by_identity(&catalog, &by_id).as_deref(),
+            Some("vaccine")
+        );
         let by_title = candidate(
             "Vaccine: perturbation-aware alignment for large language models against harmful \
              fine-tuning attack",
         );
-        assert_eq!(listed_as(&catalog, &by_title).as_deref(), Some("vaccine"));
+        assert_eq!(
+            listed_by_identity(&catalog, &by_title).as_deref(),
+            Some("vaccine")
+        );
         let near = candidate(
             "Vaccine: Perturbation-aware Alignment for Large Language Model against Harmful \
              Fine-tuning Attack",
         );
         assert_eq!(
-            already_listed(&catalog, &near.title).as_deref(),
-            Some("vaccine")
+            already_listed(
+                &catalog,
+                &[&near.title, &by_title.title, "Something else entirely"]
+            ),
+            [Some("vaccine".to_owned()), Some("vaccine".to_owned()), None]
         );
         assert_eq!(
-            listed_as(&catalog, &candidate("Something else entirely")),
+            listed_by_identity(&catalog, &candidate("Something else entirely")),
             None
         );
     }
