@@ -270,3 +270,52 @@ fn check_headings(sections: &[Section], depth: usize, count: &mut usize) -> Resu
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod discover_tests {
+    use super::*;
+
+    fn discover(phrases: &[&str], cites: &[&str]) -> Discover {
+        Discover {
+            phrases: phrases.iter().map(|p| (*p).to_owned()).collect(),
+            cites: cites.iter().map(|c| c.parse().unwrap()).collect(),
+        }
+    }
+
+    #[test]
+    fn discover_settings_are_checked() {
+        assert_eq!(
+            discover(&["harmful fine-tuning"], &["vaccine"]).check(),
+            Ok(())
+        );
+        assert_eq!(
+            discover(&["  "], &[]).check().unwrap_err(),
+            "`discover.phrases` holds an empty phrase"
+        );
+        assert_eq!(
+            discover(&["Harmful  fine-tuning", "harmful fine-tuning"], &[])
+                .check()
+                .unwrap_err(),
+            "the `discover` phrase `harmful fine-tuning` is listed twice"
+        );
+        assert_eq!(
+            discover(&[], &["lisa", "lisa"]).check().unwrap_err(),
+            "`discover.cites` names `lisa` twice"
+        );
+        let long = "x".repeat(MAX_PHRASE_LEN + 1);
+        assert!(
+            discover(&[&long], &[])
+                .check()
+                .unwrap_err()
+                .contains("longer than 100")
+        );
+        let many: Vec<String> = (0..=MAX_PHRASES).map(|i| format!("p{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(
+            discover(&many, &[])
+                .check()
+                .unwrap_err()
+                .contains("more than the limit")
+        );
+    }
+}

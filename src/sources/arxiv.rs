@@ -486,6 +486,39 @@ pub fn find_repository(text: &str) -> Option<Url> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_search_page_gives_its_entries_and_total() {
+        let page = parse_page(include_str!(
+            "../../tests/fixtures/discover/arxiv-page2.xml"
+        ))
+        .unwrap();
+        assert_eq!(page.total, Some(10));
+        let ids: Vec<&str> = page.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["2509.00003", "2508.00004", "2507.00005"]);
+        assert_eq!(page.entries[2].published.to_string(), "2025-07-01");
+        // An id feed without `totalResults` has none.
+        assert_eq!(parse_page("<feed></feed>").unwrap().total, None);
+        assert!(matches!(
+            parse_page("<feed><totalResults>many</totalResults></feed>"),
+            Err(FeedError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn the_search_url_ors_each_phrase_over_titles_and_abstracts() {
+        assert_eq!(
+            search_url(
+                "https://export.arxiv.org/api/query",
+                &["harmful fine-tuning".to_owned(), "  lisa \"x\" ".to_owned()],
+                100,
+                PAGE
+            ),
+            "https://export.arxiv.org/api/query?search_query=ti%3A%22harmful%20fine-tuning%22%20OR%20\
+             abs%3A%22harmful%20fine-tuning%22%20OR%20ti%3A%22lisa%20x%22%20OR%20abs%3A%22lisa%20x%22\
+             &sortBy=submittedDate&sortOrder=descending&start=100&max_results=100"
+        );
+    }
+
     fn id(s: &str) -> ArxivId {
         s.parse().unwrap()
     }
