@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::cmd::{
-    add, build, completions, export, fmt, import, init, links, man, query, refresh, remove, rename,
-    render, site, stats, validate,
+    add, build, completions, discover, export, fmt, import, init, links, man, query, refresh,
+    remove, rename, render, site, stats, validate,
 };
 use crate::ui::ColorChoice;
 
@@ -51,6 +51,9 @@ pub enum Command {
     Validate(validate::Args),
     /// Add a paper from its arXiv id, DOI or OpenReview forum (or by hand), refusing duplicates.
     Add(Box<add::Args>),
+    /// Find papers the list does not have yet: arXiv searches for its phrases and Semantic
+    /// Scholar's citations of its key papers, ranked for review.
+    Discover(discover::Args),
     /// Import papers from a hand-kept awesome-list README, a BibTeX file or CSL-JSON.
     Import(import::Args),
     /// Find papers: filter, sort, and print them as a table, Markdown, JSON, YAML, CSV, BibTeX or ids.

@@ -4,6 +4,7 @@
 pub mod add;
 pub mod build;
 pub mod completions;
+pub mod discover;
 pub mod export;
 pub mod fmt;
 pub mod import;

@@ -23,6 +23,7 @@ pub mod catalog;
 pub mod checks;
 pub mod cli;
 pub mod cmd;
+pub mod discover;
 pub mod exit;
 pub mod import;
 pub mod import_bib;
@@ -75,6 +76,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(exit::code(exit::SUCCESS))
         }
         Command::Links(args) => cmd::links::run(&db, &args),
+        Command::Discover(args) => cmd::discover::run(&db, &args),
     }
 }
 

@@ -1,8 +1,8 @@
 //! The only network code: one https client ([`http`]), an on-disk answer cache ([`cache`]),
-//! one module per metadata service ([`arxiv`]...) and the link checker ([`links`]). Parsers take
-//! `&str` and never do I/O; the
-//! client decides everything about talking to a host (trust, proxies, redirects, pacing, size
-//! and time limits) so that a new service only describes itself as a [`Service`].
+//! one module per metadata service ([`arxiv`], [`s2`] and the others), the proposals of
+//! `refresh` ([`refresh`]) and the link checker ([`links`]). Parsers take `&str` and never do
+//! I/O; the client decides everything about talking to a host (trust, proxies, redirects,
+//! pacing, size and time limits) so that a new service only describes itself as a [`Service`].
 
 pub mod arxiv;
 pub mod cache;
@@ -12,6 +12,7 @@ pub mod http;
 pub mod links;
 pub mod openreview;
 pub mod refresh;
+pub mod s2;
 
 use std::time::Duration;
 

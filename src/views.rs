@@ -3,6 +3,7 @@
 //! (`stats`), the website (`site`). Views read the catalog; they never load, fetch or check anything themselves.
 
 pub mod cite;
+pub mod discover;
 pub mod output;
 pub mod render;
 pub mod site;

@@ -102,3 +102,6 @@ mod papercuts;
 
 // The repository's hooks, CI, documented commands and licences.
 mod repo;
+
+// `discover` against local stand-ins of the arXiv API and Semantic Scholar.
+mod discover;

@@ -7,7 +7,7 @@
 
 use serde::Deserialize;
 
-use crate::model::ident::Tag;
+use crate::model::ident::{PaperId, Tag};
 use crate::model::paper::{Kind, Paper, Stage};
 use crate::model::venue::{Registry, Series};
 
@@ -24,6 +24,82 @@ pub struct ListFile {
     /// A contact address sent to services that ask for one (Crossref's `mailto`).
     #[serde(default)]
     pub mailto: Option<String>,
+    /// What `hftlist discover` looks for.
+    #[serde(default)]
+    pub discover: Discover,
+}
+
+/// What `hftlist discover` looks for: papers using the field's words, and papers citing its
+/// key papers.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Discover {
+    /// Phrases searched in titles and abstracts on arXiv (`harmful fine-tuning`).
+    #[serde(default)]
+    pub phrases: Vec<String>,
+    /// Ids of the records whose citing papers are candidates (`vaccine`).
+    #[serde(default)]
+    pub cites: Vec<PaperId>,
+}
+
+/// The most phrases `discover` may hold (they go into one search query).
+pub const MAX_PHRASES: usize = 50;
+
+/// The longest phrase, in characters.
+pub const MAX_PHRASE_LEN: usize = 100;
+
+/// The most key papers `discover` may name (one request or more each).
+pub const MAX_CITES: usize = 50;
+
+impl Discover {
+    /// Checks the phrases (non-empty, short, printable, no double quote, not repeated) and the
+    /// key papers (not repeated, not too many); whether the ids are records is the catalog's
+    /// question.
+    pub fn check(&self) -> Result<(), String> {
+        if self.phrases.len() > MAX_PHRASES {
+            return Err(format!(
+                "`discover.phrases` has {} phrases, more than the limit of {MAX_PHRASES}",
+                self.phrases.len()
+            ));
+        }
+        if self.cites.len() > MAX_CITES {
+            return Err(format!(
+                "`discover.cites` names {} papers, more than the limit of {MAX_CITES}",
+                self.cites.len()
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for phrase in &self.phrases {
+            let folded = phrase.split_whitespace().collect::<Vec<_>>().join(" ");
+            if folded.is_empty() {
+                return Err("`discover.phrases` holds an empty phrase".to_owned());
+            }
+            if folded.chars().count() > MAX_PHRASE_LEN {
+                return Err(format!(
+                    "the `discover` phrase `{folded}` is longer than {MAX_PHRASE_LEN} characters"
+                ));
+            }
+            if let Some(c) = folded
+                .chars()
+                .find(|&c| c == '"' || crate::model::sanitize::is_forbidden(c))
+            {
+                return Err(format!(
+                    "the `discover` phrase `{folded}` holds the character {}: remove it",
+                    crate::model::sanitize::code_point(c)
+                ));
+            }
+            if !seen.insert(folded.to_lowercase()) {
+                return Err(format!("the `discover` phrase `{folded}` is listed twice"));
+            }
+        }
+        let mut ids = std::collections::HashSet::new();
+        for id in &self.cites {
+            if !ids.insert(id) {
+                return Err(format!("`discover.cites` names `{id}` twice"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One heading of the README and the papers it holds.
@@ -71,6 +147,8 @@ pub struct List {
     pub registry: Registry,
     /// A contact address sent to services that ask for one (Crossref's `mailto`).
     pub mailto: Option<String>,
+    /// What `hftlist discover` looks for.
+    pub discover: Discover,
 }
 
 impl List {
@@ -103,11 +181,13 @@ impl List {
         {
             return Err(format!("`mailto` `{m}` is not an e-mail address"));
         }
+        file.discover.check()?;
         Ok(Self {
             title: file.title,
             sections: file.sections,
             registry,
             mailto,
+            discover: file.discover,
         })
     }
 
@@ -201,4 +281,53 @@ fn check_headings(sections: &[Section], depth: usize, count: &mut usize) -> Resu
         check_headings(&s.sections, depth + 1, count)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod discover_tests {
+    use super::*;
+
+    fn discover(phrases: &[&str], cites: &[&str]) -> Discover {
+        Discover {
+            phrases: phrases.iter().map(|p| (*p).to_owned()).collect(),
+            cites: cites.iter().map(|c| c.parse().unwrap()).collect(),
+        }
+    }
+
+    #[test]
+    fn discover_settings_are_checked() {
+        assert_eq!(
+            discover(&["harmful fine-tuning"], &["vaccine"]).check(),
+            Ok(())
+        );
+        assert_eq!(
+            discover(&["  "], &[]).check().unwrap_err(),
+            "`discover.phrases` holds an empty phrase"
+        );
+        assert_eq!(
+            discover(&["Harmful  fine-tuning", "harmful fine-tuning"], &[])
+                .check()
+                .unwrap_err(),
+            "the `discover` phrase `harmful fine-tuning` is listed twice"
+        );
+        assert_eq!(
+            discover(&[], &["lisa", "lisa"]).check().unwrap_err(),
+            "`discover.cites` names `lisa` twice"
+        );
+        let long = "x".repeat(MAX_PHRASE_LEN + 1);
+        assert!(
+            discover(&[&long], &[])
+                .check()
+                .unwrap_err()
+                .contains("longer than 100")
+        );
+        let many: Vec<String> = (0..=MAX_PHRASES).map(|i| format!("p{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(
+            discover(&many, &[])
+                .check()
+                .unwrap_err()
+                .contains("more than the limit")
+        );
+    }
 }

@@ -135,7 +135,28 @@ struct RawEntry {
 /// Parses an Atom answer into every entry it holds (the error feed is an error; entries
 /// without a title, the API's answer for an unknown id, are left out).
 pub fn parse_entries(xml: &str) -> Result<Vec<ArxivEntry>, FeedError> {
-    let raw = read_entries(xml)?;
+    Ok(parse_page(xml)?.entries)
+}
+
+/// One page of a search answer: its entries and how many results the whole search has
+/// (`opensearch:totalResults`, when the answer says).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchPage {
+    /// The entries, in the order of the answer (newest first for a search by date).
+    pub entries: Vec<ArxivEntry>,
+    /// How many results the search has in all.
+    pub total: Option<usize>,
+}
+
+/// Parses an Atom answer into its entries (as [`parse_entries`]) and the search's total.
+pub fn parse_page(xml: &str) -> Result<SearchPage, FeedError> {
+    let (raw, total) = read_entries(xml)?;
+    let total = match total {
+        Some(t) => Some(t.trim().parse::<usize>().map_err(|_| {
+            FeedError::Malformed(format!("`totalResults` is `{}`, not a number", t.trim()))
+        })?),
+        None => None,
+    };
     if let Some(err) = raw.iter().find(|e| e.id.contains("arxiv.org/api/errors")) {
         return Err(FeedError::Api(fold(&err.summary)));
     }
@@ -195,7 +216,7 @@ pub fn parse_entries(xml: &str) -> Result<Vec<ArxivEntry>, FeedError> {
             id,
         });
     }
-    Ok(entries)
+    Ok(SearchPage { entries, total })
 }
 
 /// Parses an Atom answer and returns the record for `wanted`.
@@ -226,6 +247,28 @@ pub fn query_url(endpoint: &str, ids: &[ArxivId]) -> String {
             ids.len()
         )
     }
+}
+
+/// The most results asked per search page (the manual asks for slices of at most 2000, and
+/// smaller pages keep each answer quick).
+pub const PAGE: usize = 100;
+
+/// The search URL for papers whose title or abstract holds any of `phrases`, newest first,
+/// `max` results from `start`.
+pub fn search_url(endpoint: &str, phrases: &[String], start: usize, max: usize) -> String {
+    let query = phrases
+        .iter()
+        .flat_map(|p| {
+            // A double quote would end the phrase early; the API has no escape for it.
+            let p = fold(&p.replace('"', " "));
+            [format!("ti:\"{p}\""), format!("abs:\"{p}\"")]
+        })
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    format!(
+        "{endpoint}?search_query={}&sortBy=submittedDate&sortOrder=descending&start={start}&max_results={max}",
+        super::http::encode_query(&query)
+    )
 }
 
 /// Fetches and parses the record of one paper (the endpoint from `HFTLIST_ARXIV_URL` or the
@@ -272,7 +315,8 @@ pub fn fetch_many_at(client: &Client, endpoint: &str, ids: &[ArxivId]) -> anyhow
     Ok(batch)
 }
 
-fn read_entries(xml: &str) -> Result<Vec<RawEntry>, FeedError> {
+/// The raw entries and the feed's `totalResults`, when it has one.
+fn read_entries(xml: &str) -> Result<(Vec<RawEntry>, Option<String>), FeedError> {
     let bad = |e: &dyn std::fmt::Display| FeedError::Malformed(e.to_string());
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut stack: Vec<String> = Vec::new();
@@ -281,6 +325,7 @@ fn read_entries(xml: &str) -> Result<Vec<RawEntry>, FeedError> {
     // The text of the innermost open element, entity by entity.
     let mut text = String::new();
     let mut saw_feed = false;
+    let mut total = None;
     loop {
         match reader.read_event().map_err(|e| bad(&e))? {
             Event::Start(e) => {
@@ -314,6 +359,9 @@ fn read_entries(xml: &str) -> Result<Vec<RawEntry>, FeedError> {
                         ["author", "name"] => entry.authors.push(value),
                         _ => {}
                     }
+                }
+                if stack.len() == 2 && stack[1] == "totalResults" {
+                    total = Some(text.clone());
                 }
                 text.clear();
                 if stack.pop().as_deref() == Some("entry")
@@ -362,7 +410,7 @@ fn read_entries(xml: &str) -> Result<Vec<RawEntry>, FeedError> {
             "the answer holds no `feed` element".to_owned(),
         ));
     }
-    Ok(entries)
+    Ok((entries, total))
 }
 
 /// The links and the primary category, which the API gives as attributes of children of
@@ -437,6 +485,39 @@ pub fn find_repository(text: &str) -> Option<Url> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_page_gives_its_entries_and_total() {
+        let page = parse_page(include_str!(
+            "../../tests/fixtures/discover/arxiv-page2.xml"
+        ))
+        .unwrap();
+        assert_eq!(page.total, Some(10));
+        let ids: Vec<&str> = page.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["2509.00003", "2508.00004", "2507.00005"]);
+        assert_eq!(page.entries[2].published.to_string(), "2025-07-01");
+        // An id feed without `totalResults` has none.
+        assert_eq!(parse_page("<feed></feed>").unwrap().total, None);
+        assert!(matches!(
+            parse_page("<feed><totalResults>many</totalResults></feed>"),
+            Err(FeedError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn the_search_url_ors_each_phrase_over_titles_and_abstracts() {
+        assert_eq!(
+            search_url(
+                "https://export.arxiv.org/api/query",
+                &["harmful fine-tuning".to_owned(), "  lisa \"x\" ".to_owned()],
+                100,
+                PAGE
+            ),
+            "https://export.arxiv.org/api/query?search_query=ti%3A%22harmful%20fine-tuning%22%20OR%20\
+             abs%3A%22harmful%20fine-tuning%22%20OR%20ti%3A%22lisa%20x%22%20OR%20abs%3A%22lisa%20x%22\
+             &sortBy=submittedDate&sortOrder=descending&start=100&max_results=100"
+        );
+    }
 
     fn id(s: &str) -> ArxivId {
         s.parse().unwrap()

@@ -475,6 +475,17 @@ impl Client {
     /// The body of a GET of `url`, from the cache while fresh (any age when offline), else
     /// from the network (then cached). Says on stderr what it fetches while it waits.
     pub fn get(&self, service: &Service, url: &str) -> Result<String, NetError> {
+        self.get_with(service, url, &[])
+    }
+
+    /// [`Client::get`] with extra request headers (an API key). The headers are not part of
+    /// the cache key, so a secret in them is never written to the cache.
+    pub fn get_with(
+        &self,
+        service: &Service,
+        url: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<String, NetError> {
         if let Some(cache) = &self.cache
             && let Some(hit) = cache.get(service.key, url)
             && (self.options.offline || hit.age < service.ttl)
@@ -485,7 +496,7 @@ impl Client {
             return Err(NetError::Offline(vec![url.to_owned()]));
         }
         crate::messages::say(format!("hftlist: fetching {url} ..."));
-        let body = self.fetch(service, url)?;
+        let body = self.fetch(service, url, headers)?;
         if let Some(cache) = &self.cache {
             cache.put(service.key, url, &body);
         }
@@ -494,7 +505,12 @@ impl Client {
 
     /// The network part of [`Client::get`]: one retry on 429 and 5xx after `Retry-After`, all
     /// within the time budget (the politeness delay, hftlist's own choice, is not counted).
-    fn fetch(&self, service: &Service, url: &str) -> Result<String, NetError> {
+    fn fetch(
+        &self,
+        service: &Service,
+        url: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<String, NetError> {
         let budget = self.options.timeout;
         let start = Instant::now();
         let mut paced = Duration::ZERO;
@@ -515,7 +531,7 @@ impl Client {
             if remaining.is_zero() {
                 return Err(timeout(url));
             }
-            let (final_url, mut response) = self.follow(service, url, remaining)?;
+            let (final_url, mut response) = self.follow(service, url, headers, remaining)?;
             let status = response.status().as_u16();
             if (200..300).contains(&status) {
                 return read_body(&mut response, service.max_bytes, &final_url, timeout);
@@ -554,13 +570,22 @@ impl Client {
         &self,
         service: &Service,
         url: &str,
+        headers: &[(&str, &str)],
         remaining: Duration,
     ) -> Result<(String, ureq::http::Response<ureq::Body>), NetError> {
         let deadline = Instant::now() + remaining;
         let mut current = url.to_owned();
         for _ in 0..=MAX_REDIRECTS {
             let left = deadline.saturating_duration_since(Instant::now());
-            let response = self.send(service, &current, left)?;
+            // The headers go to the service's own host only, never to a host it redirects to.
+            let same_host = parse_target(&current).map_err(NetError::Endpoint)?.host
+                == parse_target(url).map_err(NetError::Endpoint)?.host;
+            let response = self.send(
+                service,
+                &current,
+                if same_host { headers } else { &[] },
+                left,
+            )?;
             let status = response.status().as_u16();
             if !matches!(status, 301 | 302 | 303 | 307 | 308) {
                 return Ok((current, response));
@@ -589,6 +614,7 @@ impl Client {
         &self,
         service: &Service,
         url: &str,
+        headers: &[(&str, &str)],
         left: Duration,
     ) -> Result<ureq::http::Response<ureq::Body>, NetError> {
         let target = parse_target(url).map_err(NetError::Endpoint)?;
@@ -621,7 +647,11 @@ impl Client {
             );
         }
         let agent: ureq::Agent = builder.build().into();
-        agent.get(url).call().map_err(|e| {
+        let mut request = agent.get(url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.call().map_err(|e| {
             match (classify(e, url, &target.host, timeout_error), &proxy_url) {
                 // Through a proxy, the connection that failed is the one to the proxy.
                 (NetError::ConnectionRefused { .. } | NetError::HostNotFound { .. }, Some(p)) => {
