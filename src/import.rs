@@ -402,20 +402,9 @@ impl<'l> Importer<'l> {
             return Err("no bold title".to_owned());
         }
         let mut paper = Paper {
-            title,
-            kind,
             stage: mapping.stage,
-            date,
-            venue: None,
-            authors: Vec::new(),
-            arxiv: None,
-            doi: None,
-            openreview: None,
-            paper: None,
-            code: None,
-            project: None,
             tags: mapping.tags.clone(),
-            note: None,
+            ..Paper::new(title, kind, date)
         };
         if let Some(venue) = &item.venue {
             paper.venue = self.venue(venue, &mut notes);

@@ -272,20 +272,9 @@ pub fn to_paper(
         .parse()
         .map_err(|e| format!("entry `{}`: date `{date}`: {e}", item.key))?;
     let mut paper = Paper {
-        title: item.title.clone(),
-        kind,
         stage,
-        date,
-        venue: None,
         authors: item.authors.clone(),
-        arxiv: None,
-        doi: None,
-        openreview: None,
-        paper: None,
-        code: None,
-        project: None,
-        tags: Vec::new(),
-        note: None,
+        ..Paper::new(item.title.clone(), kind, date)
     };
     if let Some(venue) = &item.venue
         && !venue.to_lowercase().contains("arxiv")

@@ -137,6 +137,27 @@ pub struct Paper {
 }
 
 impl Paper {
+    /// A record with its three required facts and nothing else; the other fields are set by
+    /// whoever builds it (`import`, `add`, tests).
+    pub fn new(title: String, kind: Kind, date: PartialDate) -> Self {
+        Self {
+            title,
+            kind,
+            stage: None,
+            date,
+            venue: None,
+            authors: Vec::new(),
+            arxiv: None,
+            doi: None,
+            openreview: None,
+            paper: None,
+            code: None,
+            project: None,
+            tags: Vec::new(),
+            note: None,
+        }
+    }
+
     /// The URL of the arXiv abstract page.
     pub fn arxiv_url(&self) -> Option<String> {
         self.arxiv

@@ -789,22 +789,7 @@ mod tests {
     }
 
     fn paper(title: &str, date: &str) -> Paper {
-        Paper {
-            title: title.to_owned(),
-            kind: Kind::Attack,
-            stage: None,
-            date: date.parse().unwrap(),
-            venue: None,
-            authors: vec![],
-            arxiv: None,
-            doi: None,
-            openreview: None,
-            paper: None,
-            code: None,
-            project: None,
-            tags: vec![],
-            note: None,
-        }
+        Paper::new(title.to_owned(), Kind::Attack, date.parse().unwrap())
     }
 
     const TITLE: &str = "A Fictional Study of Harmful Fine-tuning";
