@@ -207,8 +207,13 @@ fn name(n: &Name) -> String {
             let words = |s: &str, particle: bool| {
                 s.split(' ')
                     .map(|w| {
+                        // A particle word starts lowercase, which is what makes it a particle to
+                        // BibTeX: braces would hide that, so it is only escaped.
+                        if particle {
+                            return tex(w);
+                        }
                         let p = part(w);
-                        if !particle && !reads_as_written(w) && !p.starts_with('{') {
+                        if !reads_as_written(w) && !p.starts_with('{') {
                             format!("{{{p}}}")
                         } else {
                             p
@@ -369,6 +374,11 @@ mod tests {
             ("Ada $Love_lace", "{\\$Love\\_lace}, Ada"),
             ("Cruz y Lopez, Juan", "Cruz {y} Lopez, Juan"),
             ("danah boyd", "danah {boyd}"),
+            // Found by the export_writers fuzz target: an escaped particle stays unbraced.
+            (
+                "e} Lo v_an Beethoven",
+                "e\\textbraceright{} Lo v\\_an Beethoven",
+            ),
         ] {
             assert_eq!(name(&Name::parse(written)), bib, "{written}");
         }
