@@ -64,8 +64,8 @@ fn benches(c: &mut Criterion) {
             .collect();
         let mut group = c.benchmark_group(format!("{n} papers"));
         group.sample_size(10);
-        group.bench_function("similar_pairs", |b| {
-            b.iter(|| hftlist::checks::lint::similar_pairs(black_box(&titles)))
+        group.bench_function("clusters", |b| {
+            b.iter(|| hftlist::checks::lint::clusters(black_box(&titles)))
         });
         group.bench_function("lint::check", |b| {
             b.iter(|| hftlist::checks::lint::check(black_box(&db), today))

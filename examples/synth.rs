@@ -1,10 +1,13 @@
 //! Writes a synthetic database for benchmarks:
-//! `cargo run --release --example synth -- --papers 100000 --out /tmp/db100k`.
+//! `cargo run --release --example synth -- --papers 100000 --out /tmp/db100k [--shape hostile]`.
 //!
 //! Records are drawn from the words and title lengths of a real database (`--from`, default
-//! `papers`), which also gives `list.yaml` and the README template. The planted near-duplicate
-//! pairs are listed in `planted-near-duplicates.txt` in the output folder.
+//! `papers`), which also gives `list.yaml` and the README template. `--shape` picks realistic
+//! titles, hostile ones (7 to 12 words from 150) or a cluster (half the titles share ten words).
+//! The planted near-duplicate pairs are listed in `planted-near-duplicates.txt` in the output
+//! folder.
 
+#![allow(clippy::disallowed_macros)] // a developer tool: printing is its job
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -25,6 +28,9 @@ struct Args {
     /// The real database whose vocabulary, list.yaml and template to use.
     #[arg(long, default_value = "papers")]
     from: PathBuf,
+    /// The titles: `realistic`, `hostile` or `cluster`.
+    #[arg(long, default_value = "realistic")]
+    shape: hftlist::synth::Shape,
     /// The random seed.
     #[arg(long, default_value_t = 2024)]
     seed: u64,
@@ -35,7 +41,14 @@ fn main() -> anyhow::Result<()> {
     let real = hftlist::store::db::Db::load(&args.from)?;
     let titles: Vec<String> = real.entries.iter().map(|e| e.paper.title.clone()).collect();
     let near = args.near_duplicates.unwrap_or((args.papers / 1000).max(10));
-    let synthetic = hftlist::synth::generate(args.papers, near, &titles, &real.list, args.seed)?;
+    let synthetic = hftlist::synth::generate_shape(
+        args.shape,
+        args.papers,
+        near,
+        &titles,
+        &real.list,
+        args.seed,
+    )?;
     if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create `{}`", parent.display()))?;

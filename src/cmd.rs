@@ -31,24 +31,30 @@ pub(crate) fn select<'c>(
     let query = filters.query(catalog.registry())?;
     let skipped = catalog.unreadable();
     if skipped > 0 {
-        eprintln!(
+        say(format!(
             "hftlist: warning: {skipped} record file(s) could not be read and are left out; run \
              `hftlist validate`"
-        );
+        ));
     }
     Ok(catalog.select(&query))
 }
 
-/// Writes a command's output to the file (atomically) or, without one, to stdout.
+/// Writes a command's output to the file (atomically) or, without one or with `-`, to stdout.
 pub(crate) fn emit(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
     match output {
-        Some(path) => crate::store::atomic::replace(path, text),
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .context("cannot write to stdout"),
+        Some(path) if path != Path::new("-") => crate::store::atomic::replace(path, text),
+        _ => {
+            let mut stdout = std::io::stdout().lock();
+            // Flushed here: an error left in the buffer at exit would be lost.
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .context("cannot write to stdout")
+        }
     }
 }
+
+pub(crate) use crate::messages::{say, try_say};
 
 /// The filters shared by `query`, `export` and `stats`; all given filters must hold.
 #[derive(Debug, Default, clap::Args)]

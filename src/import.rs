@@ -293,6 +293,8 @@ pub struct Importer<'l> {
     /// The identity keys of every known paper -> its index in `known`.
     identity: IdentityIndex,
     known: Vec<String>,
+    /// The next `-N` suffix to try for each slug.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl<'l> Importer<'l> {
@@ -306,6 +308,7 @@ impl<'l> Importer<'l> {
             ids: HashSet::new(),
             identity: IdentityIndex::default(),
             known: Vec::new(),
+            next_suffix: HashMap::new(),
         }
     }
 
@@ -433,9 +436,11 @@ impl<'l> Importer<'l> {
         Ok((paper, notes))
     }
 
-    fn fresh_id(&self, title: &str) -> PaperId {
+    fn fresh_id(&mut self, title: &str) -> PaperId {
         let base = slug_for(title);
-        let mut n = 1;
+        // Start after the last suffix handed out for this base: 20,000 entries sharing a slug
+        // would otherwise try 1 + 2 + ... + 20,000 candidates.
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
         loop {
             let candidate = if n == 1 {
                 base.clone()
@@ -445,6 +450,7 @@ impl<'l> Importer<'l> {
             if !self.ids.contains(&candidate)
                 && let Ok(id) = candidate.parse::<PaperId>()
             {
+                self.next_suffix.insert(base, n + 1);
                 return id;
             }
             n += 1;
@@ -555,8 +561,12 @@ fn set_once<T: PartialEq + std::fmt::Display>(
     }
 }
 
+/// The longest slug made from a title, in bytes, leaving room for a `-N` suffix.
+pub const MAX_SLUG_LEN: usize = 60;
+
 /// A readable id from a title: the part before a colon when short (`Vaccine: ...` -> `vaccine`),
-/// otherwise the first five words.
+/// otherwise the first five words; letters outside ASCII transliterated (`Ünïcödé` ->
+/// `unicode`), cut to `MAX_SLUG_LEN` bytes at a hyphen, and never a Windows device name.
 pub fn slug_for(title: &str) -> String {
     let head = match title.split_once(':') {
         Some((head, _)) if !head.trim().is_empty() && head.split_whitespace().count() <= 4 => head,
@@ -564,7 +574,7 @@ pub fn slug_for(title: &str) -> String {
     };
     let mut words = Vec::new();
     for word in head.split_whitespace().take(5) {
-        let w: String = word
+        let w: String = deunicode::deunicode(word)
             .chars()
             .map(|c| {
                 if c.is_ascii_alphanumeric() {
@@ -583,12 +593,23 @@ pub fn slug_for(title: &str) -> String {
             words.push(w);
         }
     }
-    let slug = words.join("-");
-    if slug.starts_with(|c: char| c.is_ascii_lowercase()) {
-        slug
-    } else {
-        format!("paper-{slug}").trim_end_matches('-').to_owned()
+    let mut slug = words.join("-");
+    if slug.len() > MAX_SLUG_LEN {
+        // ASCII only by now, so any byte index is a char boundary.
+        slug.truncate(MAX_SLUG_LEN);
+        if let Some(cut) = slug.rfind('-').filter(|&i| i > 0) {
+            slug.truncate(cut);
+        }
+        let trimmed = slug.trim_end_matches('-').len();
+        slug.truncate(trimmed);
     }
+    if !slug.starts_with(|c: char| c.is_ascii_lowercase()) {
+        slug = format!("paper-{slug}").trim_end_matches('-').to_owned();
+    }
+    if crate::model::ident::is_windows_device(&slug) {
+        slug.push_str("-paper");
+    }
+    slug
 }
 
 #[cfg(test)]
@@ -661,6 +682,20 @@ mod tests {
             "what-s-in-your-safe"
         );
         assert_eq!(slug_for("3D Gaussians"), "paper-3d-gaussians");
+    }
+
+    #[test]
+    fn slugs_are_ascii_short_and_never_device_names() {
+        assert_eq!(slug_for("Ünïcödé: Attacks"), "unicode");
+        assert_eq!(slug_for("Überfall der Modelle"), "uberfall-der-modelle");
+        assert_eq!(slug_for("CON: a study"), "con-paper");
+        assert_eq!(slug_for("nul"), "nul-paper");
+        let long = slug_for(&"abcdefghij".repeat(30));
+        assert!(long.len() <= MAX_SLUG_LEN, "{long}");
+        for title in ["安全对齐", "🙂🙂", "Ωmega"] {
+            let slug = slug_for(title);
+            assert!(slug.parse::<PaperId>().is_ok(), "{title} -> {slug}");
+        }
     }
 
     #[test]

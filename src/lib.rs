@@ -25,6 +25,7 @@ pub mod cli;
 pub mod cmd;
 pub mod exit;
 pub mod import;
+pub mod messages;
 pub mod model;
 pub mod sources;
 pub mod store;

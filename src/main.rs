@@ -1,5 +1,6 @@
 //! The doorway: parse the arguments, run the library, turn the outcome into an exit code.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -10,7 +11,14 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if hftlist::is_broken_pipe(&err) => hftlist::exit::code(hftlist::exit::SUCCESS),
         Err(err) => {
-            eprintln!("hftlist: error: {err:#}");
+            // Escaped: the chain may quote a file name or value from a pull request. A closed
+            // stderr leaves nowhere to say it, which is no reason to panic.
+            let text = format!("{err:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "hftlist: error: {}",
+                hftlist::model::sanitize::escape(&text)
+            );
             hftlist::exit::code(hftlist::exit::FAILURE)
         }
     }

@@ -8,4 +8,5 @@ pub mod ident;
 pub mod link;
 pub mod list;
 pub mod paper;
+pub mod sanitize;
 pub mod venue;

@@ -3,3 +3,5 @@
 
 pub mod atomic;
 pub mod db;
+pub mod input;
+pub mod lock;

@@ -1,62 +1,10 @@
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
-
+use crate::server::{Reply, hftlist, run, serve};
 use crate::util::{TestDb, assert_text};
 
-/// One answer of the fake arXiv API.
-enum Reply {
-    /// Status, extra header lines, body.
-    Http(u16, &'static str, String),
-    /// Accept the connection and say nothing for this long.
-    Hang(Duration),
-}
-
-/// A local HTTP server on 127.0.0.1 that answers each connection with the next reply and records
-/// the request heads it saw.
-struct Server {
-    url: String,
-    requests: Arc<Mutex<Vec<String>>>,
-}
-
-fn serve(replies: Vec<Reply>) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/api/query", listener.local_addr().unwrap());
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let seen = Arc::clone(&requests);
-    std::thread::spawn(move || {
-        for reply in replies {
-            let Ok((mut stream, _)) = listener.accept() else {
-                return;
-            };
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
-                head.push(byte[0]);
-            }
-            seen.lock()
-                .unwrap()
-                .push(String::from_utf8_lossy(&head).into_owned());
-            match reply {
-                Reply::Http(status, headers, body) => {
-                    let response = format!(
-                        "HTTP/1.1 {status} X\r\nContent-Type: application/atom+xml\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n{body}",
-                        body.len()
-                    );
-                    let _ = stream.write_all(response.as_bytes());
-                }
-                Reply::Hang(d) => std::thread::sleep(d),
-            }
-        }
-    });
-    Server { url, requests }
-}
-
 /// An Atom feed as the arXiv API User's Manual shows it, for one paper.
-fn feed(id: &str, title: &str, summary: &str) -> String {
+pub fn feed(id: &str, title: &str, summary: &str) -> String {
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
@@ -100,7 +48,7 @@ const EMPTY_FEED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:totalResults>
 </feed>"#;
 
-fn virus() -> String {
+pub fn virus() -> String {
     feed(
         "2501.17433",
         "Virus: Harmful Fine-tuning Attack for Large Language Models\n  Bypassing Guardrail Moderation",
@@ -108,25 +56,15 @@ fn virus() -> String {
     )
 }
 
-/// Runs `hftlist add` against the fake API.
-fn add(db: &TestDb, server: &str, args: &[&str]) -> crate::util::Run {
-    let out = Command::cargo_bin("hftlist")
-        .unwrap()
-        .current_dir(db.root())
-        .env_remove("HFTLIST_DB")
-        .env("HFTLIST_ARXIV_URL", server)
+/// Runs `hftlist add` against the fake API at `endpoint`.
+pub fn add(db: &TestDb, endpoint: &str, args: &[&str]) -> crate::util::Run {
+    run(hftlist(db)
+        .env("HFTLIST_ARXIV_URL", endpoint)
         .arg("add")
-        .args(args)
-        .output()
-        .unwrap();
-    crate::util::Run {
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        code: out.status.code().unwrap_or(-1),
-    }
+        .args(args))
 }
 
-fn record_count(db: &TestDb) -> usize {
+pub fn record_count(db: &TestDb) -> usize {
     std::fs::read_dir(db.papers())
         .unwrap()
         .filter(|e| {
@@ -143,8 +81,8 @@ fn record_count(db: &TestDb) -> usize {
 #[test]
 fn adds_a_paper_from_arxiv() {
     let db = TestDb::new();
-    let server = serve(vec![Reply::Http(200, "", virus())]);
-    let run = add(&db, &server.url, &["2501.17433", "--kind", "attack"]);
+    let server = serve(vec![Reply::ok(virus())]);
+    let run = add(&db, &server.endpoint(), &["2501.17433", "--kind", "attack"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_text(&run.stdout, "papers/virus.yaml\n");
     assert_text(
@@ -172,10 +110,10 @@ fn adds_a_paper_from_arxiv() {
 #[test]
 fn flags_fill_the_rest_and_a_url_is_accepted() {
     let db = TestDb::new();
-    let server = serve(vec![Reply::Http(200, "", virus())]);
+    let server = serve(vec![Reply::ok(virus())]);
     let run = add(
         &db,
-        &server.url,
+        &server.endpoint(),
         &[
             "https://arxiv.org/pdf/2501.17433v2",
             "--kind",
@@ -208,10 +146,10 @@ fn flags_fill_the_rest_and_a_url_is_accepted() {
 #[test]
 fn dry_run_prints_and_writes_nothing() {
     let db = TestDb::new();
-    let server = serve(vec![Reply::Http(200, "", virus())]);
+    let server = serve(vec![Reply::ok(virus())]);
     let run = add(
         &db,
-        &server.url,
+        &server.endpoint(),
         &["2501.17433", "--kind", "attack", "--dry-run"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -231,13 +169,13 @@ fn a_paper_already_listed_is_refused_before_any_request() {
         "title: Virus\nkind: attack\ndate: \"2025-01-29\"\narxiv: \"2501.17433\"\n",
     );
     let server = serve(vec![]);
-    let run = add(&db, &server.url, &["2501.17433", "--kind", "attack"]);
+    let run = add(&db, &server.endpoint(), &["2501.17433", "--kind", "attack"]);
     assert_eq!(run.code, 1);
     assert_text(
         &run.stderr,
         "hftlist: this paper is already in `papers/virus.yaml` (same arXiv id); nothing was written\n",
     );
-    assert!(server.requests.lock().unwrap().is_empty());
+    assert_eq!(server.count(), 0);
 }
 
 #[test]
@@ -247,12 +185,16 @@ fn a_paper_with_the_same_title_is_refused() {
         "other.yaml",
         "title: \"Virus: Harmful Fine-tuning Attack for Large Language Models Bypassing Guardrail Moderation\"\nkind: attack\ndate: \"2025-01-29\"\nopenreview: tTPHgb0EtV\n",
     );
-    let server = serve(vec![Reply::Http(200, "", virus())]);
-    let run = add(&db, &server.url, &["2501.17433", "--kind", "attack"]);
+    let server = serve(vec![Reply::ok(virus())]);
+    let run = add(&db, &server.endpoint(), &["2501.17433", "--kind", "attack"]);
     assert_eq!(run.code, 1);
     assert_text(
         &run.stderr,
-        "hftlist: this paper is already in `papers/other.yaml` (same title); nothing was written\n",
+        &format!(
+            "hftlist: fetching {}?id_list=2501.17433 ...\n\
+             hftlist: this paper is already in `papers/other.yaml` (same title); nothing was written\n",
+            server.endpoint()
+        ),
     );
     assert_eq!(record_count(&db), 1);
 }
@@ -264,27 +206,78 @@ fn a_taken_id_is_refused_with_a_suggestion() {
         "virus.yaml",
         "title: Another Virus Paper\nkind: attack\ndate: \"2025-01-29\"\ndoi: 10.1145/3712003\n",
     );
-    let server = serve(vec![Reply::Http(200, "", virus())]);
-    let run = add(&db, &server.url, &["2501.17433", "--kind", "attack"]);
+    let server = serve(vec![Reply::ok(virus())]);
+    let run = add(&db, &server.endpoint(), &["2501.17433", "--kind", "attack"]);
     assert_eq!(run.code, 1);
-    assert_text(
-        &run.stderr,
-        "hftlist: the id `virus` is taken by `papers/virus.yaml`; choose another with --id (e.g. `--id virus-2`)\n",
+    assert!(
+        run.stderr.ends_with(
+            "\nhftlist: the id `virus` is taken by `papers/virus.yaml`; choose another with --id (e.g. `--id virus-2`)\n"
+        ),
+        "{}",
+        run.stderr
     );
 }
 
 #[test]
 fn a_record_that_fails_validation_is_not_written() {
     let db = TestDb::new();
-    let server = serve(vec![Reply::Http(200, "", virus())]);
-    let run = add(&db, &server.url, &["2501.17433", "--kind", "defense"]);
+    let server = serve(vec![Reply::ok(virus())]);
+    let run = add(
+        &db,
+        &server.endpoint(),
+        &["2501.17433", "--kind", "attack", "--venue", "Nowhere 2024"],
+    );
     assert_eq!(run.code, 1);
-    assert_text(
-        &run.stderr,
-        "papers/virus.yaml: error[missing-stage]: a defense needs a `stage`: `pre-training`, `alignment`, `fine-tuning` or `post-fine-tuning`\n\
-         hftlist: the new record has 1 error(s); nothing was written\n",
+    assert!(
+        run.stderr
+            .contains("\npapers/virus.yaml: error[unknown-venue]: "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .ends_with("\nhftlist: the new record has 1 error(s); nothing was written\n"),
+        "{}",
+        run.stderr
     );
     assert_eq!(record_count(&db), 0);
+}
+
+#[test]
+fn a_defense_without_a_stage_is_refused_before_anything_is_fetched() {
+    let db = TestDb::new();
+    let server = serve(vec![Reply::ok(virus())]);
+    let run = add(
+        &db,
+        &server.endpoint(),
+        &["2501.17433", "--kind", "defense"],
+    );
+    assert_eq!(run.code, 2);
+    assert_text(
+        &run.stderr,
+        "hftlist: error: a defense needs --stage: `pre-training`, `alignment`, `fine-tuning` or \
+         `post-fine-tuning`; nothing was fetched\n",
+    );
+    assert_eq!(server.count(), 0);
+    assert_eq!(record_count(&db), 0);
+}
+
+#[test]
+fn a_stage_on_an_attack_is_refused_before_anything_is_fetched() {
+    let db = TestDb::new();
+    let server = serve(vec![Reply::ok(virus())]);
+    let run = add(
+        &db,
+        &server.endpoint(),
+        &["2501.17433", "--kind", "attack", "--stage", "alignment"],
+    );
+    assert_eq!(run.code, 2);
+    assert_text(
+        &run.stderr,
+        "hftlist: error: only a defense has a stage: drop `--stage alignment` for this attack; \
+         nothing was fetched\n",
+    );
+    assert_eq!(server.count(), 0);
 }
 
 #[test]
@@ -342,12 +335,19 @@ fn bad_arguments_are_usage_errors() {
 fn retries_once_after_a_503_honouring_retry_after() {
     let db = TestDb::new();
     let server = serve(vec![
-        Reply::Http(503, "Retry-After: 0\r\n", "busy".to_owned()),
-        Reply::Http(200, "", virus()),
+        Reply::Http(503, "Retry-After: 0\r\n".into(), "busy".to_owned()),
+        Reply::ok(virus()),
     ]);
-    let run = add(&db, &server.url, &["2501.17433", "--kind", "attack"]);
+    let started = Instant::now();
+    let run = add(&db, &server.endpoint(), &["2501.17433", "--kind", "attack"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(server.requests.lock().unwrap().len(), 2);
+    assert_eq!(server.count(), 2);
+    // Retry-After: 0, but arXiv asks for 3 s between requests, and the client keeps to it.
+    assert!(
+        started.elapsed() >= Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -355,45 +355,53 @@ fn failures_exit_2_and_leave_the_database_untouched() {
     let cases: Vec<(Vec<Reply>, &str)> = vec![
         (
             vec![
-                Reply::Http(429, "Retry-After: 0\r\n", String::new()),
-                Reply::Http(429, "Retry-After: 0\r\n", String::new()),
+                Reply::Http(429, "Retry-After: 0\r\n".into(), String::new()),
+                Reply::Http(429, "Retry-After: 0\r\n".into(), String::new()),
             ],
             "answered HTTP 429",
         ),
         (
-            vec![Reply::Http(404, "", "not here".to_owned())],
+            vec![Reply::Http(404, String::new(), "not here".to_owned())],
             "answered HTTP 404",
         ),
         (
             vec![
-                Reply::Http(500, "Retry-After: 0\r\n", String::new()),
-                Reply::Http(502, "", String::new()),
+                Reply::Http(500, "Retry-After: 0\r\n".into(), String::new()),
+                Reply::Http(502, String::new(), String::new()),
             ],
             "answered HTTP 502",
         ),
         (
-            vec![Reply::Http(200, "", ERROR_FEED.to_owned())],
+            vec![Reply::ok(ERROR_FEED)],
             "the arXiv API refused the query: incorrect id format for 2501.1743",
         ),
         (
-            vec![Reply::Http(200, "", EMPTY_FEED.to_owned())],
+            vec![Reply::ok(EMPTY_FEED)],
             "arXiv has no paper with this id",
         ),
         (
-            vec![Reply::Http(200, "", "<feed><entry><title>x".to_owned())],
+            vec![Reply::ok("<feed><entry><title>x")],
             "not a valid Atom feed",
         ),
         (
-            vec![Reply::Http(200, "", "<html>maintenance</html>".to_owned())],
+            vec![Reply::ok("<html>maintenance</html>")],
             "not a valid Atom feed",
         ),
     ];
     for (replies, expected) in cases {
         let db = TestDb::new();
         let server = serve(replies);
-        let run = add(&db, &server.url, &["2501.17433", "--kind", "attack"]);
+        let run = add(&db, &server.endpoint(), &["2501.17433", "--kind", "attack"]);
         assert_eq!(run.code, 2, "{expected}: {}", run.stderr);
-        assert!(run.stderr.starts_with("hftlist: error: "), "{}", run.stderr);
+        assert!(
+            run.stderr
+                .lines()
+                .last()
+                .unwrap()
+                .starts_with("hftlist: error: "),
+            "{}",
+            run.stderr
+        );
         assert!(
             run.stderr.contains(expected),
             "expected `{expected}` in {}",
@@ -409,7 +417,7 @@ fn a_timeout_exits_2() {
     let server = serve(vec![Reply::Hang(Duration::from_secs(5))]);
     let run = add(
         &db,
-        &server.url,
+        &server.endpoint(),
         &["2501.17433", "--kind", "attack", "--timeout", "1"],
     );
     assert_eq!(run.code, 2);
@@ -423,26 +431,26 @@ fn a_timeout_exits_2() {
 }
 
 #[test]
-fn an_https_endpoint_is_refused_clearly() {
+fn a_plain_http_endpoint_off_loopback_is_refused() {
     let db = TestDb::new();
     let run = add(
         &db,
-        "https://export.arxiv.org/api/query",
+        "http://export.arxiv.org/api/query",
         &["2501.17433", "--kind", "attack"],
     );
     assert_eq!(run.code, 2);
     assert_text(
         &run.stderr,
-        "hftlist: error: the arXiv endpoint `https://export.arxiv.org/api/query` must be an http:// URL (hftlist is built without TLS)\n",
+        "hftlist: error: HFTLIST_ARXIV_URL is `http://export.arxiv.org/api/query`: plain http is \
+         refused (it can be read and changed on the way); use https (http is accepted only on a \
+         loopback address, for local tests)\n",
     );
+    assert_eq!(record_count(&db), 0);
 }
 
 #[test]
 fn connection_refused_exits_2() {
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let port = crate::server::dead_port();
     let db = TestDb::new();
     let run = add(
         &db,

@@ -78,13 +78,16 @@ fn a_failed_import_keeps_what_was_written_and_nothing_half_written() {
     );
     std::fs::write(db.root().join("list.md"), md).unwrap();
     let (stderr, code) = run_limited(&db, &["import", "list.md"]);
-    assert_eq!(code, 2, "{stderr}");
+    // The entry that cannot be written is reported, and the import goes on.
+    assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains("list.md:2: wrote papers/short.yaml"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("hftlist: error: cannot write `papers/a-title-very-long-very.yaml`: "),
+        stderr.contains(
+            "list.md:3: error: cannot write this entry: cannot write `papers/a-title-very-long-very.yaml`: "
+        ),
         "{stderr}"
     );
     assert!(leftovers(&db.papers()).is_empty());

@@ -306,3 +306,56 @@ proptest! {
         }
     }
 }
+
+/// Pieces of template syntax, hostile ones included, for the renderer's bounds.
+fn template() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        Just("{{ sections }}"),
+        Just("{{ toc }}"),
+        Just("{{ title }}"),
+        Just("{{ total }}"),
+        Just("{% for a in \"abcdefghijklmnopqrstuvwxyz\" %}"),
+        Just("{% for b in [1, 2, 3] %}"),
+        Just("{% endfor %}"),
+        Just("{% if total > 1 %}"),
+        Just("{% else %}"),
+        Just("{% endif %}"),
+        Just("{{ count(kind=\"attack\") + 1 }}"),
+        Just("{{ sections ~ toc }}"),
+        Just("{{ sections + toc }}"),
+        Just("{{ \"x\" * 1000 }}"),
+        Just("{% set s = sections %}"),
+        Just("{% macro m() %}"),
+        Just("{{ "),
+        Just(" }}"),
+        Just("{%"),
+        Just("%}"),
+        Just("text "),
+        Just("\n"),
+    ];
+    proptest::collection::vec(pieces, 0..24).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any template renders within the output cap or fails with an error naming the template;
+    /// a template that passes the token check never uses a text-building operator.
+    #[test]
+    fn any_template_is_bounded_and_errors_name_it(t in template()) {
+        let db = std::sync::Arc::new(hftlist::catalog::Catalog::new(Db {
+            list: list(),
+            entries: Vec::new(),
+            diagnostics: Vec::new(),
+            files: 0,
+        }));
+        let name = "tpl/README.template.md";
+        match hftlist::views::render::render_named(&db, name, &t, hftlist::views::render::Options::default()) {
+            Ok(out) => {
+                prop_assert!(out.len() <= hftlist::views::render::MAX_OUTPUT);
+                prop_assert!(!t.contains(" ~ ") && !t.contains(" * ") && !t.contains("{% set"), "{}", t);
+            }
+            Err(e) => prop_assert!(format!("{e:#}").contains(name), "{e:#}"),
+        }
+    }
+}

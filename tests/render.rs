@@ -60,6 +60,9 @@ fn read(md: &str) -> (Vec<String>, Vec<Item>, Vec<String>) {
                     item.text.push_str(&t);
                 }
             }
+            // The one piece of HTML render writes: the empty comment that keeps GitHub from
+            // linking an e-mail address in a title or note.
+            Event::InlineHtml(h) if h.as_ref() == hftlist::views::render::EMAIL_BREAK => {}
             Event::Html(_) | Event::InlineHtml(_) => panic!("the README holds raw HTML: {event:?}"),
             _ => {}
         }

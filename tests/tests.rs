@@ -1,5 +1,6 @@
 #![allow(unreachable_pub)] // test helpers are shared between modules of this one crate
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panic in a test is a failed test
+#![allow(clippy::disallowed_macros)] // tests may print; the binary goes through cmd::say
 
 //! hftlist's integration tests: each module runs the built binary on a database made for the
 //! test, and checks stdout, stderr and the exit code.
@@ -13,11 +14,20 @@ mod validate;
 // Hostile and broken files: each gets its own exact diagnostic, nothing panics.
 mod bad_inputs;
 
+// Local http, https and proxy servers for the network tests.
+mod server;
+
 // `hftlist add`, against a local fake of the arXiv API.
 mod add;
 
 // `hftlist fmt`: records in canonical form.
 mod fmt;
+
+// The network edge: TLS trust, endpoints, redirects, proxies, the cache, --offline.
+mod net;
+
+// The OpenReview, DBLP and Crossref clients, called as a library against local servers.
+mod sources;
 
 // `hftlist import`: Markdown lists into records.
 mod import;
@@ -31,6 +41,10 @@ mod export;
 // `hftlist render`: the generated README.
 mod render;
 
+// Issue 12: hostile files from a pull request (links, FIFOs, control characters, templates),
+// safe writes, no panics, portable names.
+mod security;
+
 // Failed writes leave everything as it was.
 mod no_data_loss;
 
@@ -39,6 +53,9 @@ mod properties;
 
 // The near-duplicate detector on a synthetic database.
 mod scale;
+
+// The near-duplicate rules from the command line: similar titles and shared identities.
+mod near_duplicates;
 
 // The bundled database: it validates, and every record is in canonical form.
 mod data;

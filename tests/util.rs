@@ -57,6 +57,9 @@ impl TestDb {
             .unwrap()
             .current_dir(self.root())
             .env_remove("HFTLIST_DB")
+            // Never the user's cache, never the network.
+            .env("HFTLIST_CACHE_DIR", self.root().join("cache"))
+            .env("HFTLIST_ARXIV_URL", "https://127.0.0.1:9/unused")
             .args(args)
             .output()
             .unwrap();

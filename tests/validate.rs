@@ -10,6 +10,23 @@ struct Case {
 /// Records that differ from `BASE` in one way each, so each breaks exactly one rule.
 const CASES: &[Case] = &[
     Case {
+        rule: "control-character",
+        files: &[(
+            "a.yaml",
+            "title: A Clean Attack\nkind: attack\ndate: \"2024-02-02\"\narxiv: \"2402.01109\"\nvenue: \"ICLR 2025\\n::error::Injected\"\n",
+        )],
+        expected: "papers/a.yaml:5:8: error[control-character]: `venue` holds the character U+000A (a control, bidirectional or zero-width character): remove it\n\
+                   papers/a.yaml:5:8: warning[venue-alias]: write venue `ICLR 2025\\n::error::Injected` as `ICLR 2025 ::error::Injected`",
+    },
+    Case {
+        rule: "yaml-tag",
+        files: &[(
+            "a.yaml",
+            "title: !!binary QSBDbGVhbiBBdHRhY2s=\nkind: attack\ndate: \"2024-02-02\"\narxiv: \"2402.01109\"\n",
+        )],
+        expected: "papers/a.yaml:1:17: error[yaml-tag]: the value is tagged `tag:yaml.org,2002:binary`, which hides or changes its text: write the value as plain text without a tag",
+    },
+    Case {
         rule: "yaml-syntax",
         files: &[("a.yaml", "title: \"unclosed\nkind: attack\n")],
         expected: "papers/a.yaml:1:8: error[yaml-syntax]: unclosed quote",
@@ -238,6 +255,20 @@ const CASES: &[Case] = &[
             ),
         ],
         expected: "papers/b.yaml:1:8: warning[similar-title]: title is nearly the same as that of `papers/a.yaml`: if they are one paper, merge them",
+    },
+    Case {
+        rule: "shared-identity",
+        files: &[
+            (
+                "a.yaml",
+                "title: Accidental Misalignment\nkind: attack\ndate: \"2025-05-22\"\narxiv: \"2505.16789\"\ncode: https://github.com/lab/repo\n",
+            ),
+            (
+                "b.yaml",
+                "title: Accidental Vulnerability\nkind: analysis\ndate: \"2025-05-22\"\ndoi: 10.1145/3712003\ncode: https://github.com/Lab/repo/tree/main\n",
+            ),
+        ],
+        expected: "papers/b.yaml:5:7: warning[shared-identity]: same code repository `github.com/lab/repo` as `papers/a.yaml`: if they are one paper, merge them",
     },
     Case {
         rule: "unsectioned",

@@ -2,6 +2,7 @@
 //! duplicates and sections. `check` returns diagnostics as data, sorted by file and position;
 //! it never prints.
 
+mod identity;
 mod similar;
 
 use crate::catalog::{Catalog, Record};
@@ -12,16 +13,19 @@ use crate::model::paper::{Field, Kind};
 use crate::model::venue::VenueType;
 use crate::store::db::Entry;
 
-pub use similar::similar_pairs;
+pub use identity::{Signal, SignalKind, signals};
+pub use similar::{MAX_LISTED, ReadTitle, TitleIndex, canonical_words, clusters, near_identical};
 
 /// All diagnostics for the database: those met while loading and those of every rule, sorted.
 pub fn check(catalog: &Catalog, today: jiff::civil::Date) -> Vec<Diagnostic> {
     let db = catalog.db();
-    // The title search needs only the titles: it runs beside the other rules, on another core.
+    // The near-duplicate searches need only titles and links: they run beside the other rules,
+    // on another core.
     let (mut out, similar) = std::thread::scope(|scope| {
         let similar = scope.spawn(|| {
             let mut out = Vec::new();
-            check_similar_titles(&db.entries, &mut out);
+            similar::check(&db.entries, &mut out);
+            identity::check(&db.entries, &mut out);
             out
         });
         let out = check_errors(catalog, today);
@@ -33,7 +37,7 @@ pub fn check(catalog: &Catalog, today: jiff::civil::Date) -> Vec<Diagnostic> {
 }
 
 /// The diagnostics of every rule that can report an error, sorted: all of `check` but the
-/// near-identical title search, which only warns. `render` needs no more to refuse a database
+/// near-duplicate searches (titles and identity signals), which only warn. `render` needs no more to refuse a database
 /// with errors, and at 100,000 papers the search is a good part of `validate`'s time.
 pub fn check_errors(catalog: &Catalog, today: jiff::civil::Date) -> Vec<Diagnostic> {
     let mut out = catalog.db().diagnostics.clone();
@@ -309,23 +313,6 @@ fn check_duplicates(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                 "same {} as `{}`: merge the two records into one",
                 m.what,
                 first.path.display()
-            ),
-        );
-    }
-}
-
-fn check_similar_titles(entries: &[Entry], out: &mut Vec<Diagnostic>) {
-    let titles: Vec<&str> = entries.iter().map(|e| e.paper.title.as_str()).collect();
-    for (first, second, _) in similar_pairs(&titles) {
-        let (a, b) = (&entries[first], &entries[second]);
-        report(
-            out,
-            b,
-            b.spans.get(Field::Title),
-            Rule::SimilarTitle,
-            format!(
-                "title is nearly the same as that of `{}`: if they are one paper, merge them",
-                a.path.display()
             ),
         );
     }

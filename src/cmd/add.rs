@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
 use crate::catalog::Catalog;
 use crate::checks::lint;
@@ -15,7 +15,7 @@ use crate::model::diag::Severity;
 use crate::model::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag};
 use crate::model::link::Url;
 use crate::model::paper::{Field, Kind, Paper, Stage};
-use crate::sources::arxiv;
+use crate::sources::{self, arxiv};
 use crate::store::db::{self, Db, Entry, Spans};
 
 /// Arguments of `add`.
@@ -81,9 +81,14 @@ pub struct Args {
     #[arg(long)]
     pub doi: Option<Doi>,
 
-    /// Seconds to wait for the arXiv API.
-    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    /// Seconds the arXiv API may take to answer, waits it asks for included (1 to 3600).
+    #[arg(long, default_value_t = 30, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+
+    /// Use only answers already in the cache; never connect.
+    #[arg(long)]
+    pub offline: bool,
 
     /// Print the record and write nothing.
     #[arg(long)]
@@ -93,6 +98,13 @@ pub struct Args {
 /// Runs `add`: exit 0 when the record was written (or printed), 1 when it was refused (a
 /// duplicate, a taken id, a record that fails validation), 2 when arXiv could not be asked.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
+    check_kind_and_stage(args.kind, args.stage)?;
+    // Held until the record is written: two runs cannot both find the paper new.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(crate::store::lock::Lock::acquire(dir)?)
+    };
     let catalog = Catalog::load(dir)?;
     let arxiv_id = match &args.arxiv {
         Some(given) => Some(parse_arxiv_arg(given)?),
@@ -111,11 +123,11 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     }
     let (title, authors, date, code) = match &arxiv_id {
         Some(id) => {
-            let endpoint = std::env::var("HFTLIST_ARXIV_URL")
-                .unwrap_or_else(|_| arxiv::DEFAULT_ENDPOINT.to_owned());
-            let xml = arxiv::fetch(&endpoint, id, Duration::from_secs(args.timeout))?;
-            let record =
-                arxiv::parse_feed(&xml, id).with_context(|| format!("cannot add arXiv {id}"))?;
+            let client = sources::Client::new(sources::Options {
+                timeout: Duration::from_secs(args.timeout),
+                offline: args.offline,
+            });
+            let record = arxiv::fetch(&client, id)?;
             let authors = if args.authors.is_empty() {
                 record.authors
             } else {
@@ -176,22 +188,37 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             .find(|c| !db::record_path(dir, c).exists() && catalog.get(c.as_str()).is_none())
             .map(|c| c.to_string())
             .unwrap_or_default();
-        eprintln!(
+        super::say(format!(
             "hftlist: the id `{id}` is taken by `{}`; choose another with --id (e.g. `--id {free}`)",
             path.display()
-        );
+        ));
         return Ok(exit::code(exit::PROBLEMS));
     }
     if !check_record(catalog.into_db(), &id, &path, &paper) {
         return Ok(exit::code(exit::PROBLEMS));
     }
     if args.dry_run {
-        print!("{}", db::to_yaml(&paper)?);
+        super::emit(None, &db::to_yaml(&paper)?)?;
         return Ok(exit::code(exit::SUCCESS));
     }
     let written = db::create_record(dir, &id, &paper)?;
-    println!("{}", written.display());
+    super::emit(None, &format!("{}\n", written.display()))?;
     Ok(exit::code(exit::SUCCESS))
+}
+
+/// Refuses a kind and stage that cannot go together, before anything is fetched.
+fn check_kind_and_stage(kind: Kind, stage: Option<Stage>) -> anyhow::Result<()> {
+    match (kind, stage) {
+        (Kind::Defense, None) => bail!(
+            "a defense needs --stage: `pre-training`, `alignment`, `fine-tuning` or \
+             `post-fine-tuning`; nothing was fetched"
+        ),
+        (kind, Some(stage)) if kind != Kind::Defense => bail!(
+            "only a defense has a stage: drop `--stage {stage}` for this {kind}; nothing was \
+             fetched"
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// An arXiv id from an id or an abs/pdf/html URL, with any version dropped.
@@ -209,11 +236,11 @@ fn parse_arxiv_arg(given: &str) -> anyhow::Result<ArxivId> {
 /// is new.
 fn refuse_duplicate(catalog: &Catalog, keys: &[(Field, &'static str, String)]) -> Option<ExitCode> {
     let found = catalog.identity().find(keys)?;
-    eprintln!(
+    super::say(format!(
         "hftlist: this paper is already in `{}` (same {}); nothing was written",
         catalog.record(found.index).path.display(),
         found.what
-    );
+    ));
     Some(exit::code(exit::PROBLEMS))
 }
 
@@ -227,16 +254,25 @@ fn check_record(mut db: Db, id: &PaperId, path: &Path, paper: &Paper) -> bool {
         spans: Spans::default(),
     });
     let diagnostics = lint::check(&Catalog::new(db), lint::today());
-    let mine: Vec<_> = diagnostics.iter().filter(|d| d.file == path).collect();
+    // The record as it will be read back: what loading checks (control characters...) too.
+    let own = db::to_yaml(paper)
+        .map(|text| db::parse_record(path, &text).2)
+        .unwrap_or_default();
+    let mine: Vec<_> = own
+        .iter()
+        .chain(diagnostics.iter().filter(|d| d.file == path))
+        .collect();
     for d in &mine {
-        eprintln!("{}", d.human());
+        super::say(d.human());
     }
     let errors = mine
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
     if errors > 0 {
-        eprintln!("hftlist: the new record has {errors} error(s); nothing was written");
+        super::say(format!(
+            "hftlist: the new record has {errors} error(s); nothing was written"
+        ));
     }
     errors == 0
 }

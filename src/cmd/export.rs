@@ -47,7 +47,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::load(dir)?;
     let found = super::select(&catalog, &args.filters)?;
     if found.is_empty() {
-        eprintln!("hftlist: no papers match");
+        super::say("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
     let entries: Vec<&Entry> = found.iter().map(|r| r.entry).collect();

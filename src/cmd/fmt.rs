@@ -39,19 +39,21 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             listing.push_str(&format!("{}\n", record.path.display()));
         } else {
             db::save_record(&record.path, &record.paper)?;
-            eprintln!("formatted {}", record.path.display());
+            super::say(format!("formatted {}", record.path.display()));
         }
     }
     super::emit(None, &listing)?;
     let unreadable = catalog.unreadable();
     if unreadable > 0 {
-        eprintln!(
+        super::say(format!(
             "hftlist: {unreadable} record file(s) could not be read and were left as they are; \
              run `hftlist validate`"
-        );
+        ));
     }
     if args.check && changed > 0 {
-        eprintln!("hftlist: {changed} record(s) are not in canonical form; run `hftlist fmt`");
+        super::say(format!(
+            "hftlist: {changed} record(s) are not in canonical form; run `hftlist fmt`"
+        ));
     }
     let failed = unreadable > 0 || (args.check && changed > 0);
     Ok(exit::code(if failed {

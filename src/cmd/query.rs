@@ -77,7 +77,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         found.truncate(n);
     }
     if found.is_empty() {
-        eprintln!("hftlist: no papers match");
+        super::say("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
     let entries: Vec<&Entry> = found.iter().map(|r| r.entry).collect();

@@ -3,8 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
-
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
@@ -40,8 +38,13 @@ pub struct Args {
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let catalog = Arc::new(Catalog::load(dir)?);
     let template_path = args.template.clone().unwrap_or_else(|| dir.join(TEMPLATE));
-    let template = std::fs::read_to_string(&template_path)
-        .with_context(|| format!("cannot read the template `{}`", template_path.display()))?;
+    let template = crate::store::input::read_text(
+        &template_path,
+        Some(dir),
+        crate::store::input::MAX_TEMPLATE,
+        "the template",
+    )?;
+    let template_name = template_path.display().to_string();
     let options = Options {
         newest_first: args.newest_first,
     };
@@ -49,43 +52,46 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     // only if the check finds no error.
     let (diagnostics, text) = std::thread::scope(|scope| {
         let check = scope.spawn(|| lint::check_errors(&catalog, lint::today()));
-        let text = render::render(&catalog, &template, options);
+        let text = render::render_named(&catalog, &template_name, &template, options);
         (check.join(), text)
     });
     let diagnostics = diagnostics.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     let tally = Tally::of(&diagnostics);
     if tally.errors > 0 {
-        eprintln!(
+        super::say(format!(
             "hftlist: error: the database has {} error(s), and a README rendered from it could \
              leave papers out; run `hftlist validate`",
             tally.errors
-        );
+        ));
         return Ok(exit::code(exit::PROBLEMS));
     }
     let text = text?;
     if let Some(path) = &args.check {
-        return check(path, &text, args.newest_first);
+        return check(dir, path, &text, args.newest_first);
     }
     super::emit(args.output.as_deref(), &text)?;
     Ok(exit::code(exit::SUCCESS))
 }
 
-fn check(path: &Path, expected: &str, newest_first: bool) -> anyhow::Result<ExitCode> {
+fn check(dir: &Path, path: &Path, expected: &str, newest_first: bool) -> anyhow::Result<ExitCode> {
     let fix = format!(
         "hftlist render{} -o {}",
         if newest_first { " --newest-first" } else { "" },
         path.display()
     );
-    let found = match std::fs::read_to_string(path) {
-        Ok(found) => found,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("hftlist: `{}` does not exist; run `{fix}`", path.display());
-            return Ok(exit::code(exit::PROBLEMS));
-        }
-        Err(e) => {
-            return Err(e).with_context(|| format!("cannot read `{}`", path.display()));
-        }
-    };
+    if !path.exists() && !path.is_symlink() {
+        super::say(format!(
+            "hftlist: `{}` does not exist; run `{fix}`",
+            path.display()
+        ));
+        return Ok(exit::code(exit::PROBLEMS));
+    }
+    let found = crate::store::input::read_text(
+        path,
+        Some(dir),
+        crate::store::input::MAX_README,
+        "the README",
+    )?;
     if found == expected {
         return Ok(exit::code(exit::SUCCESS));
     }
@@ -98,12 +104,17 @@ fn check(path: &Path, expected: &str, newest_first: bool) -> anyhow::Result<Exit
             (w, h) => break (w, h),
         }
     };
-    let show = |l: Option<&str>| l.map_or("end of file".to_owned(), |l| format!("`{l}`"));
-    eprintln!(
+    // The line is quoted short and escaped: the file may be anything a pull request put there.
+    let show = |l: Option<&str>| {
+        l.map_or("end of file".to_owned(), |l| {
+            format!("`{}`", crate::model::sanitize::excerpt(l))
+        })
+    };
+    super::say(format!(
         "hftlist: `{}` is not current: line {line} is {} but should be {}; run `{fix}`",
         path.display(),
         show(h),
         show(w)
-    );
+    ));
     Ok(exit::code(exit::PROBLEMS))
 }

@@ -48,18 +48,31 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.svg {
         let chart = stats::svg(&figures);
         if args.check {
-            let current = std::fs::read_to_string(path).ok().as_deref() == Some(chart.as_str());
+            let current = match crate::store::input::read_bytes(
+                path,
+                Some(dir),
+                crate::store::input::MAX_SVG,
+            ) {
+                Ok(bytes) => bytes == chart.as_bytes(),
+                Err(crate::store::input::ReadError::NotFound) => false,
+                // Larger than any chart this tool draws: not current.
+                Err(crate::store::input::ReadError::TooLarge { .. }) => false,
+                Err(e) => anyhow::bail!(
+                    "cannot read the chart `{}`: {e}",
+                    crate::model::sanitize::escape(&path.display().to_string())
+                ),
+            };
             if !current {
-                eprintln!(
+                super::say(format!(
                     "hftlist: `{}` is not current; run `hftlist stats --svg {}`",
                     path.display(),
                     path.display()
-                );
+                ));
                 return Ok(exit::code(exit::PROBLEMS));
             }
             return Ok(exit::code(exit::SUCCESS));
         }
-        crate::store::atomic::replace(path, &chart)?;
+        super::emit(Some(path), &chart)?;
         return Ok(exit::code(exit::SUCCESS));
     }
     let text = match args.format {

@@ -113,11 +113,17 @@ rules! {
     /// Two records are the same paper.
     DuplicatePaper = "duplicate-paper", Error, "two records share an arXiv id, DOI, OpenReview id, link or normalised title";
     /// Two titles are nearly the same.
-    SimilarTitle = "similar-title", Warning, "two titles are nearly identical";
+    SimilarTitle = "similar-title", Warning, "titles are near-identical: the same words but for order, punctuation, spelling, a subtitle or one typo";
+    /// Two records share an identity under different spellings.
+    SharedIdentity = "shared-identity", Warning, "records share a code repository, or an arXiv id, DOI or OpenReview forum written differently";
     /// No section takes the paper.
     Unsectioned = "unsectioned", Error, "no section of list.yaml takes the paper, so the README would leave it out";
     /// More than one section takes the paper.
     MultipleSections = "multiple-sections", Error, "more than one section of list.yaml takes the paper";
+    /// Text holds a control, bidirectional or zero-width character.
+    ControlCharacter = "control-character", Error, "a value holds a control, bidirectional-override or zero-width character";
+    /// A value is hidden behind a YAML tag.
+    YamlTag = "yaml-tag", Error, "a value carries a YAML tag (`!!binary`, `!foo`) that hides its text";
     /// The record links nowhere.
     NoLink = "no-link", Warning, "the record has no identifier and no link";
 }
@@ -172,16 +178,18 @@ impl Diagnostic {
             column: pos.column,
             rule,
             severity: rule.severity(),
-            message: message.into(),
+            message: crate::model::sanitize::message(&message.into()),
         }
     }
 
     /// The human form: `papers/x.yaml:5:8: error[unknown-venue]: message`.
     pub fn human(&self) -> String {
+        let file = self.file.display().to_string();
+        let file = crate::model::sanitize::escape(&file);
         let place = if self.line == 0 {
-            self.file.display().to_string()
+            file.into_owned()
         } else {
-            format!("{}:{}:{}", self.file.display(), self.line, self.column)
+            format!("{file}:{}:{}", self.line, self.column)
         };
         format!(
             "{place}: {}[{}]: {}",
@@ -223,12 +231,47 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// The human report: one line per diagnostic, then the summary line.
+/// The most diagnostics of one rule a report lists; the others are counted. A hostile database
+/// can break a rule a million times, and the report must stay readable and small.
+pub const MAX_PER_RULE: usize = 200;
+
+/// The diagnostics a report lists (at most `MAX_PER_RULE` per rule, in order) and, per rule in
+/// rule order, how many were left out.
+pub fn bounded(diagnostics: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<(Rule, usize)>) {
+    let mut counts = std::collections::HashMap::new();
+    let mut shown = Vec::with_capacity(diagnostics.len().min(MAX_PER_RULE * 8));
+    for d in diagnostics {
+        let n = counts.entry(d.rule).or_insert(0usize);
+        *n += 1;
+        if *n <= MAX_PER_RULE {
+            shown.push(d);
+        }
+    }
+    let omitted = Rule::ALL
+        .iter()
+        .filter_map(|r| {
+            let n = counts.get(r).copied().unwrap_or(0);
+            (n > MAX_PER_RULE).then(|| (*r, n - MAX_PER_RULE))
+        })
+        .collect();
+    (shown, omitted)
+}
+
+/// The human report: one line per diagnostic (at most `MAX_PER_RULE` per rule, then a count of
+/// the rest), then the summary line.
 pub fn human_report(diagnostics: &[Diagnostic], files: usize) -> String {
     let mut out = String::new();
-    for d in diagnostics {
+    let (shown, omitted) = bounded(diagnostics);
+    for d in shown {
         out.push_str(&d.human());
         out.push('\n');
+    }
+    for (rule, n) in omitted {
+        out.push_str(&format!(
+            "note: {n} more `{}` {} not shown (at most {MAX_PER_RULE} per rule)\n",
+            rule.name(),
+            if n == 1 { "diagnostic" } else { "diagnostics" }
+        ));
     }
     let tally = Tally::of(diagnostics);
     out.push_str(&format!(
@@ -240,21 +283,26 @@ pub fn human_report(diagnostics: &[Diagnostic], files: usize) -> String {
     out
 }
 
-/// The JSON report: the diagnostics and the counts.
+/// The JSON report: the diagnostics (at most `MAX_PER_RULE` per rule), the counts, and, when
+/// some were left out, `omitted`: how many per rule.
 pub fn json_report(diagnostics: &[Diagnostic], files: usize) -> String {
     #[derive(Serialize)]
     struct Report<'a> {
-        diagnostics: &'a [Diagnostic],
+        diagnostics: Vec<&'a Diagnostic>,
         errors: usize,
         warnings: usize,
         files: usize,
+        #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        omitted: std::collections::BTreeMap<&'static str, usize>,
     }
     let tally = Tally::of(diagnostics);
+    let (shown, omitted) = bounded(diagnostics);
     let report = Report {
-        diagnostics,
+        diagnostics: shown,
         errors: tally.errors,
         warnings: tally.warnings,
         files,
+        omitted: omitted.into_iter().map(|(r, n)| (r.name(), n)).collect(),
     };
     // Serialising plain strings and integers cannot fail.
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
@@ -307,6 +355,23 @@ mod tests {
         );
         let whole = Diagnostic::new("papers/x.yaml", Pos::default(), Rule::EmptyFile, "empty");
         assert_eq!(whole.human(), "papers/x.yaml: error[empty-file]: empty");
+    }
+
+    #[test]
+    fn reports_list_at_most_max_per_rule_and_count_the_rest() {
+        let many: Vec<Diagnostic> = (0..MAX_PER_RULE + 5)
+            .map(|i| Diagnostic::new(format!("f{i:04}"), Pos::default(), Rule::NoLink, "m"))
+            .collect();
+        let text = human_report(&many, many.len());
+        assert_eq!(text.lines().count(), MAX_PER_RULE + 2);
+        assert!(
+            text.contains(
+                "\nnote: 5 more `no-link` diagnostics not shown (at most 200 per rule)\n"
+            ),
+            "{text}"
+        );
+        let json = json_report(&many, many.len());
+        assert!(json.contains("\"no-link\": 5"), "{json}");
     }
 
     #[test]

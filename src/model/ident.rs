@@ -73,11 +73,40 @@ fn is_slug(s: &str) -> bool {
         && !s.contains("--")
 }
 
+/// The longest id, in bytes: with `.yaml` it stays well inside every file system's name limit
+/// and Windows' path limit.
+pub const MAX_ID_LEN: usize = 100;
+
+/// Whether a name is reserved on Windows (`con`, `nul`, `com1`...): a file `con.yaml` cannot be
+/// checked out there.
+pub fn is_windows_device(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "con" | "prn" | "aux" | "nul" | "conin" | "conout"
+    ) || ["com", "lpt"].iter().any(|p| {
+        lower
+            .strip_prefix(p)
+            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit())
+    })
+}
+
 impl FromStr for PaperId {
     type Err = IdError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if is_slug(s) && s.starts_with(|c: char| c.is_ascii_lowercase()) {
+        if s.len() > MAX_ID_LEN {
+            Err(IdError(format!(
+                "`{s}` is not a valid paper id: it is {} bytes long, and ids are limited to \
+                 {MAX_ID_LEN}",
+                s.len()
+            )))
+        } else if is_windows_device(s) {
+            Err(IdError(format!(
+                "`{s}` is not a valid paper id: it is a device name on Windows, where \
+                 `{s}.yaml` cannot be checked out"
+            )))
+        } else if is_slug(s) && s.starts_with(|c: char| c.is_ascii_lowercase()) {
             Ok(Self(s.to_owned()))
         } else {
             Err(IdError(format!(
@@ -283,7 +312,20 @@ mod tests {
             assert!(ok.parse::<PaperId>().is_ok(), "{ok}");
         }
         for bad in [
-            "", "Vaccine", "2vaccine", "-a", "a-", "a--b", "a_b", "a.b", "é",
+            "",
+            "Vaccine",
+            "2vaccine",
+            "-a",
+            "a-",
+            "a--b",
+            "a_b",
+            "a.b",
+            "é",
+            "con",
+            "nul",
+            "com1",
+            "lpt9",
+            &"a".repeat(101),
         ] {
             assert!(bad.parse::<PaperId>().is_err(), "{bad}");
         }

@@ -74,7 +74,23 @@ impl List {
         if file.title.trim().is_empty() {
             return Err("the list's `title` is empty".to_owned());
         }
-        check_headings(&file.sections)?;
+        if let Some(c) = file
+            .title
+            .chars()
+            .find(|&c| crate::model::sanitize::is_forbidden(c))
+        {
+            return Err(format!(
+                "the list's `title` holds the character {}: remove it",
+                crate::model::sanitize::code_point(c)
+            ));
+        }
+        check_headings(&file.sections, 1, &mut 0)?;
+        if file.venues.len() > MAX_SERIES {
+            return Err(format!(
+                "there are {} venue series, more than the limit of {MAX_SERIES}",
+                file.venues.len()
+            ));
+        }
         let registry = Registry::new(file.venues)?;
         Ok(Self {
             title: file.title,
@@ -129,17 +145,48 @@ impl List {
 /// innermost one.
 pub type SectionPath = Vec<usize>;
 
-fn check_headings(sections: &[Section]) -> Result<(), String> {
-    let mut seen: Vec<&str> = Vec::new();
+/// The most sections `list.yaml` may declare, at every level together: every paper is matched
+/// against every section, so this bounds the work per paper.
+pub const MAX_SECTIONS: usize = 1000;
+
+/// The deepest sections may nest: the README's headings run from `##` to `######`.
+pub const MAX_DEPTH: usize = 5;
+
+/// The most venue series `list.yaml` may declare: every venue is matched against every series.
+pub const MAX_SERIES: usize = 2000;
+
+fn check_headings(sections: &[Section], depth: usize, count: &mut usize) -> Result<(), String> {
+    if depth > MAX_DEPTH && !sections.is_empty() {
+        return Err(format!(
+            "sections nest more than {MAX_DEPTH} levels deep, past the README's smallest heading"
+        ));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(sections.len());
     for s in sections {
+        *count += 1;
+        if *count > MAX_SECTIONS {
+            return Err(format!(
+                "there are more than {MAX_SECTIONS} sections, the limit of a list"
+            ));
+        }
         if s.heading.trim().is_empty() {
             return Err("a section has an empty `heading`".to_owned());
         }
-        if seen.contains(&s.heading.as_str()) {
+        if let Some(c) = s
+            .heading
+            .chars()
+            .find(|&c| crate::model::sanitize::is_forbidden(c))
+        {
+            return Err(format!(
+                "the heading `{}` holds the character {}: remove it",
+                s.heading,
+                crate::model::sanitize::code_point(c)
+            ));
+        }
+        if !seen.insert(s.heading.as_str()) {
             return Err(format!("two sections are both headed `{}`", s.heading));
         }
-        seen.push(&s.heading);
-        check_headings(&s.sections)?;
+        check_headings(&s.sections, depth + 1, count)?;
     }
     Ok(())
 }

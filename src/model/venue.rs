@@ -122,17 +122,26 @@ impl Eq for Series {}
 impl Registry {
     /// A registry of the given series; fails when two series share a spelling.
     pub fn new(series: Vec<Series>) -> Result<Self, String> {
-        let mut seen: Vec<(String, &str)> = Vec::new();
+        let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
         for s in &series {
             for spelling in std::iter::once(&s.name).chain(&s.aliases) {
                 let key = spelling.to_lowercase();
+                if let Some(c) = spelling
+                    .chars()
+                    .find(|&c| crate::model::sanitize::is_forbidden(c))
+                {
+                    return Err(format!(
+                        "venue spelling `{spelling}` holds the character {}: remove it",
+                        crate::model::sanitize::code_point(c)
+                    ));
+                }
                 if spelling.trim().is_empty() || spelling.trim() != spelling {
                     return Err(format!(
                         "venue spelling `{spelling}` of `{}` is empty or padded",
                         s.name
                     ));
                 }
-                if let Some((_, owner)) = seen.iter().find(|(k, _)| *k == key) {
+                if let Some(owner) = seen.get(&key) {
                     if *owner == s.name {
                         return Err(format!(
                             "venue alias `{spelling}` of `{owner}` repeats a spelling of the same \
@@ -144,7 +153,7 @@ impl Registry {
                         s.name
                     ));
                 }
-                seen.push((key, &s.name));
+                seen.insert(key, &s.name);
             }
         }
         Ok(Self { series })
@@ -236,6 +245,18 @@ impl Registry {
 
     /// The registry spelling closest to an unplaceable venue, trying the years around `year`.
     pub fn suggest(&self, written: &str, year: Option<i16>) -> Option<String> {
+        // A spelling scores at most (shorter length / longer length), and only scores from 0.5
+        // count: a venue over twice as long as every candidate needs no comparison (a 10 MB
+        // venue would otherwise cost seconds of edit distance).
+        let longest = self
+            .series
+            .iter()
+            .map(|s| s.name.chars().count() + 5)
+            .max()
+            .unwrap_or(0);
+        if written.chars().take(2 * longest + 1).count() > 2 * longest {
+            return None;
+        }
         let target = written.to_lowercase();
         let mut best: Option<(f64, String)> = None;
         for series in &self.series {
@@ -334,6 +355,16 @@ mod tests {
         ] {
             assert!(r.resolve(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn suggests_nothing_for_a_venue_far_longer_than_any_spelling() {
+        let r = registry();
+        assert_eq!(r.suggest(&"ICLR 2025 ".repeat(1000), Some(2025)), None);
+        assert_eq!(
+            r.suggest("ICLR 2025x", Some(2025)).as_deref(),
+            Some("ICLR 2025")
+        );
     }
 
     #[test]

@@ -9,7 +9,6 @@ mod fast;
 mod raw;
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -106,7 +105,7 @@ impl Db {
             diagnostics: Vec::new(),
             files: files.len(),
         };
-        for (entry, mut diagnostics) in load_files(&files) {
+        for (entry, mut diagnostics) in load_files(dir, &files) {
             db.entries.extend(entry);
             db.diagnostics.append(&mut diagnostics);
         }
@@ -121,14 +120,14 @@ impl Db {
 
 /// Reads and parses the files, in order, on every core: reading and parsing 100,000 small files
 /// costs about a second and a half on one core, and each file is independent.
-fn load_files(files: &[(PathBuf, String)]) -> Vec<(Option<Entry>, Vec<Diagnostic>)> {
+fn load_files(root: &Path, files: &[(PathBuf, String)]) -> Vec<(Option<Entry>, Vec<Diagnostic>)> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(8);
     if threads <= 1 || files.len() < 64 {
         return files
             .iter()
-            .map(|(path, name)| load_file(path, name))
+            .map(|(path, name)| load_file(root, path, name))
             .collect();
     }
     let chunk = files.len().div_ceil(threads);
@@ -138,7 +137,7 @@ fn load_files(files: &[(PathBuf, String)]) -> Vec<(Option<Entry>, Vec<Diagnostic
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|(p, n)| load_file(p, n))
+                        .map(|(p, n)| load_file(root, p, n))
                         .collect::<Vec<_>>()
                 })
             })
@@ -154,7 +153,7 @@ fn load_files(files: &[(PathBuf, String)]) -> Vec<(Option<Entry>, Vec<Diagnostic
 }
 
 /// One file of the database folder: the entry it holds, if sound, and its diagnostics.
-fn load_file(path: &Path, name: &str) -> (Option<Entry>, Vec<Diagnostic>) {
+fn load_file(root: &Path, path: &Path, name: &str) -> (Option<Entry>, Vec<Diagnostic>) {
     if let Some(stem) = name.strip_suffix(".yml") {
         let d = Diagnostic::new(
             path,
@@ -165,7 +164,7 @@ fn load_file(path: &Path, name: &str) -> (Option<Entry>, Vec<Diagnostic>) {
         return (None, vec![d]);
     }
     let stem = name.strip_suffix(".yaml").unwrap_or(name);
-    let text = match read_record_file(path) {
+    let text = match read_record_file(path, root, MAX_FILE_SIZE) {
         Ok(text) => text,
         Err(d) => return (None, vec![d]),
     };
@@ -189,52 +188,36 @@ fn load_file(path: &Path, name: &str) -> (Option<Entry>, Vec<Diagnostic>) {
     (entry, diagnostics)
 }
 
-/// Reads a record file, refusing directories, broken links, huge files and non-UTF-8 bytes.
-/// A leading byte-order mark is dropped.
-fn read_record_file(path: &Path) -> Result<String, Diagnostic> {
-    let fail = |rule, message: String| Diagnostic::new(path, Pos::default(), rule, message);
-    // Open first and ask the open file for its size: one path lookup per file, not two.
-    let opened = fs::File::open(path).and_then(|f| f.metadata().map(|m| (f, m)));
-    let (file, meta) = match opened {
-        Ok(pair) => pair,
-        Err(e) if path.is_symlink() => {
-            return Err(fail(
-                Rule::UnreadableFile,
-                format!("the file is a broken symbolic link or a link loop ({e})"),
-            ));
-        }
-        Err(e) => {
-            return Err(fail(
-                Rule::UnreadableFile,
-                format!("cannot read the file: {e}"),
-            ));
-        }
-    };
-    if meta.is_dir() {
-        return Err(fail(
-            Rule::UnreadableFile,
-            "this is a directory, not a record file".to_owned(),
-        ));
-    }
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(fail(
-            Rule::FileTooLarge,
-            format!(
-                "the file is {} bytes; records are limited to {MAX_FILE_SIZE} bytes",
-                meta.len()
-            ),
-        ));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| fail(Rule::UnreadableFile, format!("cannot read the file: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(fail(
-            Rule::FileTooLarge,
-            format!("the file grew past the limit of {MAX_FILE_SIZE} bytes while being read"),
-        ));
-    }
+/// Reads a record file under the rules of `crate::store::input`: a regular file (or a link to one
+/// inside the database folder) of at most `MAX_FILE_SIZE` bytes, in UTF-8. A leading byte-order
+/// mark is dropped.
+fn read_record_file(path: &Path, root: &Path, limit: u64) -> Result<String, Diagnostic> {
+    use crate::store::input::ReadError;
+    let bytes = crate::store::input::read_bytes(path, Some(root), limit).map_err(|e| {
+        let rule = match e {
+            ReadError::TooLarge { .. } => Rule::FileTooLarge,
+            _ => Rule::UnreadableFile,
+        };
+        let message = match e {
+            ReadError::NotRegular("a directory") => {
+                "this is a directory, not a record file".to_owned()
+            }
+            ReadError::TooLarge {
+                size,
+                limit,
+                grew: false,
+            } if path.file_name().is_some_and(|n| n == LIST_FILE) => {
+                format!("the file is {size} bytes; the list settings are limited to {limit} bytes")
+            }
+            ReadError::TooLarge {
+                size,
+                limit,
+                grew: false,
+            } => format!("the file is {size} bytes; records are limited to {limit} bytes"),
+            e => e.to_string(),
+        };
+        Diagnostic::new(path, Pos::default(), rule, message)
+    })?;
     decode(bytes).map_err(|(pos, msg)| Diagnostic::new(path, pos, Rule::InvalidUtf8, msg))
 }
 
@@ -319,10 +302,46 @@ pub fn parse_record_full(path: &Path, text: &str) -> (Option<Paper>, Spans, Vec<
             return (None, Spans::default(), diagnostics);
         }
     };
+    // A tag changes how a value is read (`!!binary` decodes base64, so the file's text is not
+    // the value's): refuse the record before any value is used.
+    if let Some((pos, tag)) = first_tag(text) {
+        diagnostics.push(Diagnostic::new(
+            path,
+            pos,
+            Rule::YamlTag,
+            format!(
+                "the value is tagged `{tag}`, which hides or changes its text: write the value as \
+                 plain text without a tag"
+            ),
+        ));
+        return (None, Spans::default(), diagnostics);
+    }
     for (pos, rule, message) in &raw.problems {
         diagnostics.push(Diagnostic::new(path, *pos, *rule, message.clone()));
     }
     type_record(path, raw, diagnostics)
+}
+
+/// The position and text of the first YAML tag (`!!binary`, `!foo`) on any node, if any.
+fn first_tag(text: &str) -> Option<(Pos, String)> {
+    use granit_parser::Event;
+    if !text.contains('!') {
+        return None;
+    }
+    for event in granit_parser::Parser::new_from_str(text) {
+        let (event, span) = event.ok()?;
+        let tag = match &event {
+            Event::Scalar(_, _, _, tag)
+            | Event::SequenceStart(_, _, tag)
+            | Event::MappingStart(_, _, tag) => tag.as_ref(),
+            _ => None,
+        };
+        if let Some(tag) = tag {
+            let pos = Pos::new(span.start.line() as u64, span.start.col() as u64 + 1);
+            return Some((pos, tag.to_string()));
+        }
+    }
+    None
 }
 
 /// Types a raw record, adding a diagnostic for each bad field.
@@ -336,6 +355,7 @@ fn type_record(
         raw,
         diagnostics,
     };
+    typer.check_characters();
     let paper = typer.paper();
     let spans = typer.spans();
     (paper, spans, typer.diagnostics)
@@ -352,6 +372,37 @@ impl Typer<'_> {
     fn report(&mut self, pos: Pos, rule: Rule, message: String) {
         self.diagnostics
             .push(Diagnostic::new(self.path, pos, rule, message));
+    }
+
+    /// Reports every value holding a control, bidirectional or zero-width character: tab and line
+    /// feed are allowed only in the prose fields, whose whitespace is folded when shown.
+    fn check_characters(&mut self) {
+        let mut found = Vec::new();
+        for field in Field::ALL {
+            let prose = matches!(field, Field::Title | Field::Note);
+            let values: Vec<(Pos, &str)> = match &self.raw.values[field.index()] {
+                Some(RawValue::Scalar(pos, Some(s))) => vec![(*pos, s.as_str())],
+                Some(RawValue::List(_, items)) => {
+                    items.iter().map(|(p, s)| (*p, s.as_str())).collect()
+                }
+                _ => Vec::new(),
+            };
+            for (pos, value) in values {
+                if let Some(c) = crate::model::sanitize::first_forbidden(value, prose) {
+                    found.push((
+                        pos,
+                        format!(
+                            "`{field}` holds the character {} (a control, bidirectional or \
+                             zero-width character): remove it",
+                            crate::model::sanitize::code_point(c)
+                        ),
+                    ));
+                }
+            }
+        }
+        for (pos, message) in found {
+            self.report(pos, Rule::ControlCharacter, message);
+        }
     }
 
     /// The text of a scalar field; reports an empty value or a list given for text.
@@ -493,7 +544,8 @@ pub fn load_list(path: &Path) -> anyhow::Result<List> {
             path.display()
         );
     }
-    let text = read_record_file(path).map_err(|d| anyhow::anyhow!("{}", d.human()))?;
+    let text = read_record_file(path, dir, crate::store::input::MAX_LIST)
+        .map_err(|d| anyhow::anyhow!("{}", d.human()))?;
     parse_list(path, &text)
 }
 
@@ -501,9 +553,16 @@ pub fn load_list(path: &Path) -> anyhow::Result<List> {
 pub fn parse_list(path: &Path, text: &str) -> anyhow::Result<List> {
     let file: ListFile = serde_saphyr::from_str(text).map_err(|err| {
         let (pos, message) = yaml_error(&err);
+        let message = crate::model::sanitize::message(&message);
         anyhow::anyhow!("{}:{}:{}: {message}", path.display(), pos.line, pos.column)
     })?;
-    List::new(file).map_err(|message| anyhow::anyhow!("{}: {message}", path.display()))
+    List::new(file).map_err(|message| {
+        anyhow::anyhow!(
+            "{}: {}",
+            path.display(),
+            crate::model::sanitize::message(&message)
+        )
+    })
 }
 
 /// Writes a new record `dir/<id>.yaml` atomically: the text goes to a temporary file in the same

@@ -140,7 +140,7 @@ fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
     out.push_str("\r\n");
 }
 
-/// Aligned columns (id, date, kind, venue, title); with a width, the title is cut with `…` so
+/// Aligned columns (id, date, kind, venue, title), control characters escaped; with a width, the title is cut with `…` so
 /// every line fits, keeping at least `MIN_TITLE` characters of it on very narrow terminals.
 pub fn table(entries: &[&Entry], width: Option<usize>) -> String {
     let rows: Vec<[String; 5]> = entries
@@ -151,12 +151,16 @@ pub fn table(entries: &[&Entry], width: Option<usize>) -> String {
                 Some(s) => format!("{}/{s}", p.kind),
                 None => p.kind.to_string(),
             };
+            // Escaped: a record that slipped past `validate` still shows as one visible line.
+            let esc = |s: &str| crate::model::sanitize::escape(s).into_owned();
             [
                 e.id.to_string(),
                 p.date.to_string(),
                 kind,
-                p.venue.clone().unwrap_or_else(|| "preprint".to_owned()),
-                p.title.clone(),
+                p.venue
+                    .as_deref()
+                    .map_or_else(|| "preprint".to_owned(), esc),
+                esc(&p.title),
             ]
         })
         .collect();

@@ -5,6 +5,11 @@
 //! Everything that comes from a record is escaped, so no title or note can open a link, an HTML
 //! tag or a new list item, and only http(s) URLs (the only ones a record can hold) become links.
 //! The output depends on the data alone: the same database renders to the same bytes.
+//!
+//! The template is as untrusted as the records, so its work is bounded (see `check_template`,
+//! `FUEL` and `MAX_OUTPUT`): it may only place values, count, branch and loop; it cannot build
+//! text (`~`, `*`, `+` on text, `set` blocks and macros are refused), every instruction costs fuel,
+//! and the output stops at a cap.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -25,8 +30,144 @@ pub struct Options {
     pub newest_first: bool,
 }
 
-/// Renders the README from the database and the template text.
+/// The most instructions a template may run (minijinja fuel). The bundled template uses a few
+/// hundred; a loop over every paper of a 100,000-paper database would use about a million.
+pub const FUEL: u64 = 5_000_000;
+
+/// The most bytes a rendered README may have.
+pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;
+
+/// The template statements allowed: placing values, branching and looping. The others bind or
+/// capture text (`set`, `macro`, `call`, `filter`, `with`) or reach other files.
+const STATEMENTS: &[&str] = &[
+    "if", "elif", "else", "endif", "for", "endfor", "raw", "endraw",
+];
+
+/// Renders the README from the database and the template text (named `README.template.md` in
+/// errors).
 pub fn render(catalog: &Arc<Catalog>, template: &str, options: Options) -> anyhow::Result<String> {
+    render_named(catalog, crate::cmd::render::TEMPLATE, template, options)
+}
+
+fn syntax() -> anyhow::Result<minijinja::syntax::SyntaxConfig> {
+    minijinja::syntax::SyntaxConfig::builder()
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|e| anyhow::anyhow!("template syntax settings: {e}"))
+}
+
+/// Refuses a template that could do unbounded work with a few bytes: text-building operators
+/// (`~`, `*`, `**`, and `+` unless both sides are numbers, `count(...)` or `section(...)`) and every statement
+/// but those in `STATEMENTS`. Everything left runs in time bounded by fuel and in memory
+/// bounded by the values it is given.
+pub fn check_template(name: &str, source: &str) -> anyhow::Result<()> {
+    use minijinja::machinery::{Token, tokenize};
+    let shown = crate::model::sanitize::escape(name).into_owned();
+    let mut tokens = Vec::new();
+    for token in tokenize(source, false, syntax()?) {
+        let (token, span) =
+            token.map_err(|e| anyhow::anyhow!("the README template `{shown}`: {e}"))?;
+        tokens.push((token, span.start_line));
+    }
+    let refuse = |line: u16, what: String| {
+        anyhow::anyhow!(
+            "the README template `{shown}` line {line}: {what}; templates may only place values, \
+             count, branch and loop (see docs/security.md)"
+        )
+    };
+    // For each `(`, whether it opens a call of `count`; for each `)`, what it closed.
+    let mut parens: Vec<bool> = Vec::new();
+    let mut closed_count = vec![false; tokens.len()];
+    for (i, (token, line)) in tokens.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| &tokens[j].0);
+        match token {
+            Token::Tilde => return Err(refuse(*line, "the operator `~` builds text".to_owned())),
+            Token::Mul | Token::Pow => {
+                return Err(refuse(
+                    *line,
+                    "the operators `*` and `**` are not allowed".to_owned(),
+                ));
+            }
+            Token::ParenOpen => {
+                parens.push(matches!(prev, Some(Token::Ident("count" | "section"))))
+            }
+            Token::ParenClose => closed_count[i] = parens.pop().unwrap_or(false),
+            Token::Plus => {
+                let left = i.checked_sub(1).is_some_and(|j| match &tokens[j].0 {
+                    Token::Int(_) | Token::Int128(_) | Token::Float(_) => true,
+                    Token::ParenClose => closed_count[j],
+                    _ => false,
+                });
+                let right = matches!(
+                    (
+                        tokens.get(i + 1).map(|t| &t.0),
+                        tokens.get(i + 2).map(|t| &t.0),
+                    ),
+                    (Some(Token::Int(_) | Token::Int128(_) | Token::Float(_)), _)
+                        | (
+                            Some(Token::Ident("count" | "section")),
+                            Some(Token::ParenOpen)
+                        )
+                );
+                if !(left && right) {
+                    return Err(refuse(
+                        *line,
+                        "`+` is allowed only between numbers, `count(...)` and `section(...)`"
+                            .to_owned(),
+                    ));
+                }
+            }
+            Token::BlockStart => {
+                let keyword = match tokens.get(i + 1).map(|t| &t.0) {
+                    Some(Token::Ident(word)) => *word,
+                    _ => "",
+                };
+                if !STATEMENTS.contains(&keyword) {
+                    return Err(refuse(
+                        *line,
+                        format!(
+                            "the statement `{}` is not allowed",
+                            crate::model::sanitize::excerpt(keyword)
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A writer that keeps at most `MAX_OUTPUT` bytes and then fails, noting that it did.
+#[derive(Default)]
+struct Capped {
+    out: Vec<u8>,
+    overflowed: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.out.len() + buf.len() > MAX_OUTPUT {
+            self.overflowed = true;
+            return Err(std::io::Error::other("output cap reached"));
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Renders the README from the database and the template text; errors name the template.
+pub fn render_named(
+    catalog: &Arc<Catalog>,
+    name: &str,
+    template: &str,
+    options: Options,
+) -> anyhow::Result<String> {
+    check_template(name, template)?;
     let tree = place(catalog, options);
     let mut anchors = Anchors::default();
     let mut toc = String::new();
@@ -36,12 +177,8 @@ pub fn render(catalog: &Arc<Catalog>, template: &str, options: Options) -> anyho
     }
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_syntax(
-        minijinja::syntax::SyntaxConfig::builder()
-            .keep_trailing_newline(true)
-            .build()
-            .map_err(|e| anyhow::anyhow!("template syntax settings: {e}"))?,
-    );
+    env.set_syntax(syntax()?);
+    env.set_fuel(Some(FUEL));
     // `cite("id")`: the BibTeX of one record, for a fenced ```bibtex block (every line it writes
     // starts with `@`, `  field = ` or `}`, so no value can close the fence).
     let shared = Arc::clone(catalog);
@@ -117,9 +254,10 @@ pub fn render(catalog: &Arc<Catalog>, template: &str, options: Options) -> anyho
         .max()
         .map(|d| d.to_string())
         .unwrap_or_default();
-    let out = env
-        .render_str(
-            template,
+    let shown = crate::model::sanitize::escape(name).into_owned();
+    let mut out = Capped::default();
+    let rendered = env.template_from_named_str(name, template).and_then(|t| {
+        t.render_captured_to(
             minijinja::context! {
                 title => escape_text(&catalog.list().title),
                 total => catalog.len(),
@@ -127,9 +265,23 @@ pub fn render(catalog: &Arc<Catalog>, template: &str, options: Options) -> anyho
                 toc => toc.trim_end(),
                 sections => sections.trim_end(),
             },
+            &mut out,
         )
-        .map_err(|e| anyhow::anyhow!("the README template: {e:#}"))?;
-    Ok(out)
+    });
+    match rendered {
+        Ok(_) => {}
+        Err(_) if out.overflowed => anyhow::bail!(
+            "the README template `{shown}` writes more than {MAX_OUTPUT} bytes, the limit of a README"
+        ),
+        Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => anyhow::bail!(
+            "the README template `{shown}` ran more than {FUEL} instructions, the limit of a README \
+             template (a loop too large?)"
+        ),
+        Err(e) => anyhow::bail!("the README template `{shown}`: {e:#}"),
+    }
+    String::from_utf8(out.out).map_err(|_| {
+        anyhow::anyhow!("the README template `{shown}` wrote bytes that are not UTF-8")
+    })
 }
 
 /// A section with the papers it holds directly and its rendered subsections.
@@ -234,24 +386,51 @@ pub fn entry_line(p: &Paper) -> String {
 }
 
 /// Text made inert for Markdown: whitespace folded onto one line, and every character that
-/// could start emphasis, a link, an HTML tag, an entity, code or a table cell escaped.
+/// could start emphasis, a link, an HTML tag, an entity, code or a table cell escaped. GitHub
+/// also links bare `http://`, `https://` and `ftp://` URLs, `www.` names and e-mail addresses in
+/// plain text (GFM autolinks): the `:` before `//` and the `.` after `www` are escaped too, and
+/// every `@` is preceded by an empty HTML comment (`<!-- -->`, invisible) because GitHub finds
+/// e-mail addresses in the text after escapes are resolved, and only another node between the
+/// name and the `@` stops it. The text reads the same, the only links in the README are the
+/// records' own. (Checked against cmark-gfm, GitHub's renderer: see docs/security.md.)
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, word) in s.split_whitespace().enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        for c in word.chars() {
-            if matches!(
-                c,
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~'
-            ) {
+        let mut prev: [char; 3] = ['\0'; 3];
+        let mut chars = word.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '@' {
+                out.push_str(EMAIL_BREAK);
+            }
+            let autolink = match c {
+                ':' => word_rest_starts_with(chars.clone(), "//"),
+                '.' => prev.iter().all(|p| p.eq_ignore_ascii_case(&'w')),
+                _ => false,
+            };
+            if autolink
+                || matches!(
+                    c,
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~'
+                )
+            {
                 out.push('\\');
             }
             out.push(c);
+            prev = [prev[1], prev[2], c];
         }
     }
     out
+}
+
+/// What goes before every `@` of escaped text: an empty HTML comment, which GitHub shows as
+/// nothing and which ends the text its e-mail autolinker searches.
+pub const EMAIL_BREAK: &str = "<!-- -->";
+
+fn word_rest_starts_with(mut rest: impl Iterator<Item = char>, prefix: &str) -> bool {
+    prefix.chars().all(|p| rest.next() == Some(p))
 }
 
 /// A URL safe inside `(...)`: brackets, spaces and non-ASCII characters percent-encoded.
@@ -284,7 +463,7 @@ pub struct Anchors {
 impl Anchors {
     /// The anchor of the next heading with this (Markdown) text.
     pub fn next(&mut self, heading: &str) -> String {
-        let text = heading.replace('\\', "");
+        let text = heading.replace(EMAIL_BREAK, "").replace('\\', "");
         let base: String = text
             .trim()
             .to_lowercase()
@@ -376,6 +555,22 @@ mod tests {
         );
         assert_eq!(escape_text("a\n- b"), "a - b");
         assert_eq!(escape_text("Q&A | `x`"), "Q\\&A \\| \\`x\\`");
+    }
+
+    #[test]
+    fn escaping_leaves_nothing_for_the_autolinker() {
+        assert_eq!(
+            escape_text("see https://evil.example/x"),
+            "see https\\://evil.example/x"
+        );
+        assert_eq!(escape_text("www.evil.example"), "www\\.evil.example");
+        assert_eq!(escape_text("WWW.evil.example"), "WWW\\.evil.example");
+        assert_eq!(
+            escape_text("mail me@evil.example"),
+            "mail me<!-- -->@evil.example"
+        );
+        assert_eq!(escape_text("Vaccine: a defense"), "Vaccine: a defense");
+        assert_eq!(escape_text("v1.2 of the www"), "v1.2 of the www");
     }
 
     #[test]
