@@ -231,6 +231,11 @@ fn name(n: &Name) -> String {
             if !suffix.is_empty() {
                 out.push_str(", ");
                 out.push_str(&part(suffix));
+                // `von Last, Jr` alone would make the suffix the given name: an empty group
+                // keeps the three-part form (found by the export_writers fuzz target).
+                if given.is_empty() {
+                    out.push_str(", {}");
+                }
             }
             if !given.is_empty() {
                 out.push_str(", ");
@@ -379,6 +384,7 @@ mod tests {
                 "e} Lo v_an Beethoven",
                 "e\\textbraceright{} Lo v\\_an Beethoven",
             ),
+            ("van Beethoven Jr.", "van Beethoven, Jr., {}"),
         ] {
             assert_eq!(name(&Name::parse(written)), bib, "{written}");
         }
