@@ -8,12 +8,14 @@
 //! which papers a filter means or in which order they come.
 
 pub mod query;
+pub mod similar;
 
 use std::collections::HashMap;
 use std::ops::Deref;
 use std::path::Path;
 
 use crate::catalog::query::Query;
+use crate::catalog::similar::TitleIndex;
 use crate::model::date::PartialDate;
 use crate::model::diag::Pos;
 use crate::model::list::List;
@@ -164,6 +166,8 @@ pub struct Catalog {
     duplicates: Vec<(usize, IdentityMatch)>,
     by_id: HashMap<String, usize>,
     order: Vec<usize>,
+    /// The near-identical title index, built on first use (`add`, `import`, `discover`).
+    titles: std::sync::OnceLock<TitleIndex>,
 }
 
 impl Catalog {
@@ -212,6 +216,7 @@ impl Catalog {
             duplicates,
             by_id,
             order,
+            titles: std::sync::OnceLock::new(),
         }
     }
 
@@ -283,6 +288,25 @@ impl Catalog {
     /// How many records the query selects.
     pub fn count(&self, query: &Query) -> usize {
         self.records().filter(|r| query.matches(r)).count()
+    }
+
+    /// The records whose titles a reader would call the same as `title` (the matcher of the
+    /// `similar-title` rule; see docs/format.md), in file order.
+    pub fn near_titles(&self, title: &str) -> Vec<Record<'_>> {
+        let index = self.titles.get_or_init(|| {
+            let titles: Vec<&str> = self
+                .db
+                .entries
+                .iter()
+                .map(|e| e.paper.title.as_str())
+                .collect();
+            TitleIndex::new(&titles)
+        });
+        index
+            .near(title)
+            .into_iter()
+            .map(|i| self.record(i))
+            .collect()
     }
 
     /// The identity index of every record.

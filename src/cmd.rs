@@ -2,11 +2,20 @@
 //! code; none of them parses or checks data itself.
 
 pub mod add;
+pub mod build;
+pub mod completions;
 pub mod export;
 pub mod fmt;
 pub mod import;
+pub mod init;
+pub mod links;
+pub mod man;
 pub mod query;
+pub mod refresh;
+pub mod remove;
+pub mod rename;
 pub mod render;
+pub mod site;
 pub mod stats;
 pub mod validate;
 
@@ -29,6 +38,9 @@ pub(crate) fn select<'c>(
     filters: &Filters,
 ) -> anyhow::Result<Vec<Record<'c>>> {
     let query = filters.query(catalog.registry())?;
+    if let Some(id) = filters.ids.iter().find(|id| catalog.get(id).is_none()) {
+        anyhow::bail!("--id: {}", rename::unknown_id(catalog, id));
+    }
     let skipped = catalog.unreadable();
     if skipped > 0 {
         say(format!(
@@ -56,15 +68,15 @@ pub(crate) fn emit(output: Option<&Path>, text: &str) -> anyhow::Result<()> {
 
 pub(crate) use crate::messages::{say, try_say};
 
-/// The filters shared by `query`, `export` and `stats`; all given filters must hold.
+/// The filters shared by `query`, `export`, `stats` and `links`; all given filters must hold.
 #[derive(Debug, Default, clap::Args)]
 pub struct Filters {
     /// Only papers of this kind; repeat for any of several.
-    #[arg(long = "kind", value_name = "KIND")]
+    #[arg(long = "kind", value_name = "KIND", ignore_case = true)]
     pub kinds: Vec<Kind>,
 
     /// Only defenses of this stage; repeat for any of several.
-    #[arg(long = "stage", value_name = "STAGE")]
+    #[arg(long = "stage", value_name = "STAGE", ignore_case = true)]
     pub stages: Vec<Stage>,
 
     /// Only papers with this tag; repeat for any of several.

@@ -332,7 +332,13 @@ impl<'l> Importer<'l> {
 
     /// Decides what to do with one entry; a new record is remembered at once.
     pub fn take(&mut self, item: &Item) -> Outcome {
-        match self.build(item) {
+        self.offer(self.build(item))
+    }
+
+    /// Decides what to do with a record built from any source (a Markdown entry, a BibTeX or
+    /// CSL-JSON item) or the reason it could not be built; a new record is remembered at once.
+    pub fn offer(&mut self, built: Result<(Paper, Vec<String>), String>) -> Outcome {
+        match built {
             Err(reason) => Outcome::Unparseable { reason },
             Ok((paper, notes)) => {
                 if let Some(m) = self.identity.find(&paper.identity_keys()) {
@@ -349,6 +355,30 @@ impl<'l> Importer<'l> {
                     notes,
                 }
             }
+        }
+    }
+
+    /// A written venue in the registry's spelling: `None` for a preprint server or an empty
+    /// venue, the canonical form when the registry places it (two-digit years included), else
+    /// the text as written, with a note.
+    pub fn venue(&self, written: &str, notes: &mut Vec<String>) -> Option<String> {
+        let venue = written.split_whitespace().collect::<Vec<_>>().join(" ");
+        match self.list.registry.resolve(&venue) {
+            Some(r) if r.series.type_ == crate::model::venue::VenueType::PreprintServer => None,
+            Some(r) => Some(r.canonical),
+            None if venue.is_empty() => None,
+            None => match short_year_venue(&self.list.registry, &venue) {
+                Some(canonical) => {
+                    notes.push(format!("venue `{venue}` written as `{canonical}`"));
+                    Some(canonical)
+                }
+                None => {
+                    notes.push(format!(
+                        "venue `{venue}` is not in the registry: kept as written"
+                    ));
+                    Some(venue)
+                }
+            },
         }
     }
 
@@ -388,18 +418,7 @@ impl<'l> Importer<'l> {
             note: None,
         };
         if let Some(venue) = &item.venue {
-            let venue = venue.split_whitespace().collect::<Vec<_>>().join(" ");
-            match self.list.registry.resolve(&venue) {
-                Some(r) if r.series.type_ == crate::model::venue::VenueType::PreprintServer => {}
-                Some(r) => paper.venue = Some(r.canonical),
-                None if venue.is_empty() => {}
-                None => {
-                    notes.push(format!(
-                        "venue `{venue}` is not in the registry: kept as written"
-                    ));
-                    paper.venue = Some(venue);
-                }
-            }
+            paper.venue = self.venue(venue, &mut notes);
         }
         let mut links = item.links.clone();
         let (trailing, recovered) = recover_links(&item.trailing);
@@ -456,6 +475,20 @@ impl<'l> Importer<'l> {
             n += 1;
         }
     }
+}
+
+/// A venue written with a two-digit year, as many hand-kept lists do (`ICASSP26`,
+/// `AAAI25-AIA`), in the registry's spelling (`ICASSP 2026`, `AAAI 2025 AIA`); `None` when it is
+/// not one.
+fn short_year_venue(registry: &crate::model::venue::Registry, venue: &str) -> Option<String> {
+    let (series, rest) = registry.split_series(venue)?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits != 2 {
+        return None;
+    }
+    let qualifier = rest[2..].trim_start_matches(['-', '_', ' ']).trim();
+    let written = format!("{} 20{} {qualifier}", series.name, &rest[..2]);
+    registry.resolve(written.trim()).map(|r| r.canonical)
 }
 
 /// `[2024/2/2]` (or `[2024/02/02]`, `[2024/2]`, `[2024]`) at the start of the lead text.
@@ -573,6 +606,8 @@ pub fn slug_for(title: &str) -> String {
         _ => title,
     };
     let mut words = Vec::new();
+    // Letters outside ASCII are transliterated (`Ünïcödé` -> `Unicode`), not dropped.
+    let head = deunicode::deunicode(head);
     for word in head.split_whitespace().take(5) {
         let w: String = deunicode::deunicode(word)
             .chars()
@@ -682,6 +717,7 @@ mod tests {
             "what-s-in-your-safe"
         );
         assert_eq!(slug_for("3D Gaussians"), "paper-3d-gaussians");
+        assert_eq!(slug_for("Ünïcödé: Safety"), "unicode");
     }
 
     #[test]

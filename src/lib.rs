@@ -25,11 +25,13 @@ pub mod cli;
 pub mod cmd;
 pub mod exit;
 pub mod import;
+pub mod import_bib;
 pub mod messages;
 pub mod model;
 pub mod sources;
 pub mod store;
 pub mod synth;
+pub mod ui;
 pub mod views;
 
 use std::process::ExitCode;
@@ -38,15 +40,41 @@ use cli::{Cli, Command};
 
 /// Runs one command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    ui::init(ui::Settings {
+        color: cli.color,
+        verbosity: match (cli.quiet, cli.verbose) {
+            (true, _) => ui::Verbosity::Quiet,
+            (_, true) => ui::Verbosity::Verbose,
+            _ => ui::Verbosity::Normal,
+        },
+    });
+    // Commands that need no database run before one is looked for.
+    match &cli.command {
+        Command::Completions(args) => return cmd::completions::run(args),
+        Command::Man(args) => return cmd::man::run(args),
+        Command::Init(args) => return cmd::init::run(args),
+        _ => {}
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let db = store::locate::database(cli.db.as_deref(), &cwd)?;
     match cli.command {
-        Command::Validate(args) => cmd::validate::run(&cli.db, &args),
-        Command::Add(args) => cmd::add::run(&cli.db, &args),
-        Command::Export(args) => cmd::export::run(&cli.db, &args),
-        Command::Fmt(args) => cmd::fmt::run(&cli.db, &args),
-        Command::Import(args) => cmd::import::run(&cli.db, &args),
-        Command::Query(args) => cmd::query::run(&cli.db, &args),
-        Command::Render(args) => cmd::render::run(&cli.db, &args),
-        Command::Stats(args) => cmd::stats::run(&cli.db, &args),
+        Command::Validate(args) => cmd::validate::run(&db, &args),
+        Command::Add(args) => cmd::add::run(&db, &args),
+        Command::Export(args) => cmd::export::run(&db, &args),
+        Command::Fmt(args) => cmd::fmt::run(&db, &args),
+        Command::Import(args) => cmd::import::run(&db, &args),
+        Command::Query(args) => cmd::query::run(&db, &args),
+        Command::Refresh(args) => cmd::refresh::run(&db, &args),
+        Command::Render(args) => cmd::render::run(&db, &args),
+        Command::Stats(args) => cmd::stats::run(&db, &args),
+        Command::Site(args) => cmd::site::run(&db, &args),
+        Command::Build(args) => cmd::build::run(&db, &args),
+        Command::Rename(args) => cmd::rename::run(&db, &args),
+        Command::Remove(args) => cmd::remove::run(&db, &args),
+        Command::Completions(_) | Command::Man(_) | Command::Init(_) => {
+            Ok(exit::code(exit::SUCCESS))
+        }
+        Command::Links(args) => cmd::links::run(&db, &args),
     }
 }
 

@@ -63,6 +63,18 @@ macro_rules! closed_enum {
             }
         }
 
+        // On the command line the same names, listed in `--help`; arguments that take one set
+        // `ignore_case` so `--kind Attack` works while files keep the exact spelling.
+        impl clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                Self::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(clap::builder::PossibleValue::new(self.name()))
+            }
+        }
+
         serde_via_str!($name);
     };
 }

@@ -14,9 +14,11 @@ fn main() -> ExitCode {
             // Escaped: the chain may quote a file name or value from a pull request. A closed
             // stderr leaves nowhere to say it, which is no reason to panic.
             let text = format!("{err:#}");
+            let color = hftlist::ui::use_color(hftlist::ui::Stream::Stderr);
             let _ = writeln!(
                 std::io::stderr(),
-                "hftlist: error: {}",
+                "{}{}",
+                hftlist::ui::error_prefix(color),
                 hftlist::model::sanitize::escape(&text)
             );
             hftlist::exit::code(hftlist::exit::FAILURE)

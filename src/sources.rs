@@ -1,5 +1,6 @@
-//! The only network code: one https client ([`http`]), an on-disk answer cache ([`cache`]), and
-//! one module per metadata service ([`arxiv`]). Parsers take `&str` and never do I/O; the
+//! The only network code: one https client ([`http`]), an on-disk answer cache ([`cache`]),
+//! one module per metadata service ([`arxiv`]...) and the link checker ([`links`]). Parsers take
+//! `&str` and never do I/O; the
 //! client decides everything about talking to a host (trust, proxies, redirects, pacing, size
 //! and time limits) so that a new service only describes itself as a [`Service`].
 
@@ -8,7 +9,9 @@ pub mod cache;
 pub mod crossref;
 pub mod dblp;
 pub mod http;
+pub mod links;
 pub mod openreview;
+pub mod refresh;
 
 use std::time::Duration;
 

@@ -200,6 +200,26 @@ fn a_paper_with_the_same_title_is_refused() {
 }
 
 #[test]
+fn a_nearly_identical_title_is_named_before_writing() {
+    let db = TestDb::new();
+    // One letter apart, as the hand-kept list's typos were.
+    db.file(
+        "other.yaml",
+        "title: \"Virus: Harmful Fine-tuning Attack for Large Language Models Bypasing Guardrail Moderation\"\nkind: attack\ndate: \"2025-01-29\"\nopenreview: tTPHgb0EtV\n",
+    );
+    let server = serve(vec![Reply::ok(virus())]);
+    let run = add(&db, &server.endpoint(), &["2501.17433", "--kind", "attack"]);
+    assert!(
+        run.stderr.contains(
+            "hftlist: warning: the title is nearly the same as that of `papers/other.yaml`: if \
+             they are one paper, keep one record\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_taken_id_is_refused_with_a_suggestion() {
     let db = TestDb::new();
     db.file(
@@ -306,7 +326,7 @@ fn without_network_for_a_paper_not_on_arxiv() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .contains("give an arXiv id, or --title and --date"),
+            .contains("give an arXiv id, a DOI or an OpenReview forum, or --title and --date"),
         "{}",
         run.stderr
     );
@@ -318,7 +338,9 @@ fn bad_arguments_are_usage_errors() {
     let run = db.run(&["add", "2501.17433", "--kind", "attacker"]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("`attacker` is not a valid kind"),
+        run.stderr.contains(
+            "invalid value 'attacker' for '--kind <KIND>'\n  [possible values: attack, defense, analysis, benchmark, survey]"
+        ),
         "{}",
         run.stderr
     );

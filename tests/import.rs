@@ -211,3 +211,27 @@ fn the_whole_snapshot_is_accounted_for() {
         run.stderr
     );
 }
+
+#[test]
+fn a_nearly_identical_title_is_named_and_still_imported() {
+    let db = with_markdown(
+        "### Attacks\n\
+         - [2024/2/2] **Vaccine: Perturbation-aware Alignment aginst Harmful Fine-tuning** *arXiv* [[paper](https://arxiv.org/abs/2402.01110)]\n",
+    );
+    db.file(
+        "vaccine.yaml",
+        "title: \"Vaccine: Perturbation-aware Alignment against Harmful Fine-tuning\"\nkind: attack\ndate: \"2024-02-02\"\narxiv: \"2402.01109\"\n",
+    );
+    let run = db.run(&["import", "list.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "list.md:2: warning: `Vaccine: Perturbation-aware Alignment aginst Harmful Fine-tuning` \
+             is nearly the same title as that of `papers/vaccine.yaml`: if they are one paper, keep \
+             one record\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("wrote 1,"), "{}", run.stderr);
+}

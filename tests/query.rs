@@ -107,11 +107,11 @@ fn invalid_values_are_usage_errors_listing_the_valid_ones() {
     for (args, message) in [
         (
             vec!["--kind", "attacker"],
-            "`attacker` is not a valid kind: expected one of `attack`, `defense`, `analysis`, `benchmark`, `survey`",
+            "invalid value 'attacker' for '--kind <KIND>'\n  [possible values: attack, defense, analysis, benchmark, survey]",
         ),
         (
             vec!["--stage", "lunch"],
-            "`lunch` is not a valid stage: expected one of `pre-training`, `alignment`, `fine-tuning`, `post-fine-tuning`",
+            "[possible values: pre-training, alignment, fine-tuning, post-fine-tuning]",
         ),
         (
             vec!["--year", "20x5"],
@@ -119,7 +119,7 @@ fn invalid_values_are_usage_errors_listing_the_valid_ones() {
         ),
         (
             vec!["--sort", "size"],
-            "`size` is not a valid sort key: expected one of `date`, `title`, `venue`",
+            "invalid value 'size' for '--sort <KEY>'\n  [possible values: date, title, venue]",
         ),
         (vec!["--since", "2024/01"], "is not a date of the form"),
         (

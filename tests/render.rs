@@ -278,7 +278,11 @@ fn a_template_error_is_reported() {
     db.file("README.template.md", "{{ count(kind=\"attacker\") }}\n");
     let run = db.run(&["render"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("the README template"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("papers/README.template.md:1: "),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("`attacker` is not a valid kind"),
         "{}",

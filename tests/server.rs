@@ -90,6 +90,11 @@ impl TestCa {
             _dir: dir,
         }
     }
+
+    /// The server side: the certificate for 127.0.0.1 and its key.
+    pub fn server_config(&self) -> Arc<rustls::ServerConfig> {
+        Arc::clone(&self.config)
+    }
 }
 
 /// Reads a request head (up to the blank line).

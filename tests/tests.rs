@@ -29,6 +29,13 @@ mod net;
 // The OpenReview, DBLP and Crossref clients, called as a library against local servers.
 mod sources;
 
+// `hftlist refresh`, and `add` from a DOI or an OpenReview forum, against a stand-in of the
+// four services.
+mod refresh;
+
+// `hftlist links`: every case of a link against a local routing server.
+mod links;
+
 // `hftlist import`: Markdown lists into records.
 mod import;
 
@@ -59,3 +66,39 @@ mod near_duplicates;
 
 // The bundled database: it validates, and every record is in canonical form.
 mod data;
+
+// `hftlist site`: the files, `--check`, escaping, and the page's data against `query`.
+mod site;
+
+// A small WebDriver client for headless Chromium (chromedriver on 127.0.0.1).
+mod webdriver;
+
+// The site in a real browser: search, filters, shared URLs, cite, phone width, speed.
+mod browser;
+
+// `hftlist completions` and `hftlist man`.
+mod completions;
+
+// Values in any case, finding the database, colour, --quiet and --verbose.
+mod conventions;
+
+// `hftlist init`.
+mod init;
+
+// `hftlist rename` and `hftlist remove`.
+mod rename;
+
+// `hftlist build`.
+mod build;
+
+// `hftlist validate FILE...` and `--format github`.
+mod validate_files;
+
+// `hftlist import` of BibTeX and CSL-JSON.
+mod import_bib;
+
+// The papercuts of issue 17.
+mod papercuts;
+
+// The repository's hooks, CI, documented commands and licences.
+mod repo;

@@ -79,3 +79,45 @@ pub fn assert_text(got: &str, expected: &str) {
         "\n--- expected ---\n{expected}\n--- got ---\n{got}\n----------------"
     );
 }
+
+/// A database with one attack (`clean`, from `BASE`) and one defense (`vaccine`).
+pub fn two_papers() -> TestDb {
+    let db = TestDb::new();
+    db.file("clean.yaml", BASE);
+    db.file(
+        "vaccine.yaml",
+        "title: \"Vaccine: Perturbation-aware Alignment\"\nkind: defense\nstage: alignment\n\
+         date: \"2024-02-02\"\nvenue: NeurIPS 2024\narxiv: \"2402.01100\"\n",
+    );
+    db
+}
+
+/// hftlist run in `dir`, without HFTLIST_DB or NO_COLOR from the environment.
+pub fn hftlist_in(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("hftlist").unwrap();
+    cmd.current_dir(dir)
+        .env_remove("HFTLIST_DB")
+        .env_remove("NO_COLOR");
+    cmd
+}
+
+/// Runs a command: stdout, stderr, exit code.
+pub fn output_of(cmd: &mut Command) -> (String, String, i32) {
+    let out = cmd.output().unwrap();
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// Writes `list.md`: a Markdown list with a new attack (venue `NeurIPS24`) and a duplicate of
+/// `BASE`.
+pub fn markdown_list(db: &TestDb) {
+    std::fs::write(
+        db.root().join("list.md"),
+        "### Attacks\n- [2024/3/3] **A New Attack** *NeurIPS24* [[paper](https://arxiv.org/abs/2403.00001)]\n\
+         - [2024/2/2] **A Clean Attack** [[paper](https://arxiv.org/abs/2402.01109)]\n",
+    )
+    .unwrap();
+}

@@ -13,8 +13,10 @@ use crate::model::paper::{Field, Kind};
 use crate::model::venue::VenueType;
 use crate::store::db::Entry;
 
+pub use crate::catalog::similar::{
+    MAX_LISTED, ReadTitle, TitleIndex, canonical_words, clusters, near_identical,
+};
 pub use identity::{Signal, SignalKind, signals};
-pub use similar::{MAX_LISTED, ReadTitle, TitleIndex, canonical_words, clusters, near_identical};
 
 /// All diagnostics for the database: those met while loading and those of every rule, sorted.
 pub fn check(catalog: &Catalog, today: jiff::civil::Date) -> Vec<Diagnostic> {

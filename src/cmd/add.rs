@@ -1,4 +1,6 @@
-//! `hftlist add`: a new paper in one command, from its arXiv id or by hand.
+//! `hftlist add`: a new paper in one command, from its arXiv id, DOI (Crossref) or OpenReview
+//! forum, or by hand. A venue a source states is read through the registry the way `refresh`
+//! reads it, so the record written is one `refresh` leaves unchanged.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,7 +17,8 @@ use crate::model::diag::Severity;
 use crate::model::ident::{ArxivId, Doi, OpenReviewId, PaperId, Tag};
 use crate::model::link::Url;
 use crate::model::paper::{Field, Kind, Paper, Stage};
-use crate::sources::{self, arxiv};
+use crate::sources::refresh;
+use crate::sources::{self, arxiv, crossref, openreview};
 use crate::store::db::{self, Db, Entry, Spans};
 
 /// Arguments of `add`.
@@ -26,11 +29,11 @@ pub struct Args {
     pub arxiv: Option<String>,
 
     /// What the paper contributes.
-    #[arg(long)]
+    #[arg(long, ignore_case = true)]
     pub kind: Kind,
 
     /// For a defense, the stage it acts in.
-    #[arg(long)]
+    #[arg(long, ignore_case = true)]
     pub stage: Option<Stage>,
 
     /// Where it was published, e.g. `NeurIPS 2024`.
@@ -81,7 +84,7 @@ pub struct Args {
     #[arg(long)]
     pub doi: Option<Doi>,
 
-    /// Seconds the arXiv API may take to answer, waits it asks for included (1 to 3600).
+    /// Seconds the service may take to answer, waits it asks for included (1 to 3600).
     #[arg(long, default_value_t = 30, value_name = "SECS",
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
@@ -96,7 +99,7 @@ pub struct Args {
 }
 
 /// Runs `add`: exit 0 when the record was written (or printed), 1 when it was refused (a
-/// duplicate, a taken id, a record that fails validation), 2 when arXiv could not be asked.
+/// duplicate, a taken id, a record that fails validation), 2 when the source could not be asked.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     check_kind_and_stage(args.kind, args.stage)?;
     // Held until the record is written: two runs cannot both find the paper new.
@@ -106,45 +109,96 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         Some(crate::store::lock::Lock::acquire(dir)?)
     };
     let catalog = Catalog::load(dir)?;
-    let arxiv_id = match &args.arxiv {
-        Some(given) => Some(parse_arxiv_arg(given)?),
+    let given = match &args.arxiv {
+        Some(given) => Some(parse_identifier(given)?),
         None => None,
     };
-    // Refuse a known paper before asking arXiv anything.
+    let arxiv_id = match &given {
+        Some(Identifier::Arxiv(id)) => Some(id.clone()),
+        _ => None,
+    };
+    let doi = match &given {
+        Some(Identifier::Doi(doi)) => Some(doi.clone()),
+        _ => args.doi.clone(),
+    };
+    let openreview_id = match &given {
+        Some(Identifier::OpenReview(id)) => Some(id.clone()),
+        _ => args.openreview.clone(),
+    };
+    // Refuse a known paper before asking any service.
     let known = crate::model::paper::identity_keys(
         arxiv_id.as_ref(),
-        args.doi.as_ref(),
-        args.openreview.as_ref(),
+        doi.as_ref(),
+        openreview_id.as_ref(),
         args.paper.as_ref(),
         args.title.as_deref().unwrap_or_default(),
     );
     if let Some(code) = refuse_duplicate(&catalog, &known) {
         return Ok(code);
     }
-    let (title, authors, date, code) = match &arxiv_id {
-        Some(id) => {
-            let client = sources::Client::new(sources::Options {
-                timeout: Duration::from_secs(args.timeout),
-                offline: args.offline,
-            });
-            let record = arxiv::fetch(&client, id)?;
-            let authors = if args.authors.is_empty() {
-                record.authors
-            } else {
-                args.authors.clone()
-            };
+    let client = || {
+        sources::Client::new(sources::Options {
+            timeout: Duration::from_secs(args.timeout),
+            offline: args.offline,
+        })
+    };
+    let pick_authors = |fetched: Vec<String>| {
+        if args.authors.is_empty() {
+            fetched
+        } else {
+            args.authors.clone()
+        }
+    };
+    let mut venue = args.venue.clone();
+    let (title, authors, date, code) = match &given {
+        Some(Identifier::Arxiv(id)) => {
+            let record = arxiv::fetch(&client(), id)?;
             (
                 args.title.clone().unwrap_or(record.title),
-                authors,
+                pick_authors(record.authors),
                 args.date.unwrap_or(record.published),
                 args.code.clone().or(record.code),
+            )
+        }
+        Some(Identifier::Doi(doi)) => {
+            let mailto = super::refresh::mailto(&catalog);
+            let work = crossref::fetch(&client(), doi, mailto.as_deref())?;
+            if venue.is_none() {
+                venue = source_venue(refresh::crossref_venue(&work, catalog.registry()));
+            }
+            let Some(date) = args.date.or(work.published) else {
+                bail!("Crossref gives no date for {doi}: give it with --date");
+            };
+            (
+                args.title.clone().unwrap_or(work.title),
+                pick_authors(work.authors),
+                date,
+                args.code.clone(),
+            )
+        }
+        Some(Identifier::OpenReview(id)) => {
+            let Some(date) = args.date else {
+                bail!(
+                    "the OpenReview API gives no date of first appearance: give it with --date \
+                     (the forum's first public version); nothing was fetched"
+                );
+            };
+            let note = openreview::fetch(&client(), id)?;
+            if venue.is_none() {
+                venue = source_venue(refresh::openreview_venue(&note, catalog.registry()));
+            }
+            (
+                args.title.clone().unwrap_or(note.title),
+                pick_authors(note.authors),
+                date,
+                args.code.clone(),
             )
         }
         None => {
             let (Some(title), Some(date)) = (&args.title, args.date) else {
                 bail!(
-                    "give an arXiv id, or --title and --date (with --paper, --openreview or --doi) \
-                     for a paper not on arXiv"
+                    "give an arXiv id, a DOI or an OpenReview forum, or --title and --date (with \
+                     --paper, --openreview or --doi) for a paper none of them knows"
                 );
             };
             (title.clone(), args.authors.clone(), date, args.code.clone())
@@ -155,11 +209,18 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         kind: args.kind,
         stage: args.stage,
         date,
-        venue: args.venue.clone(),
+        // The registry's spelling (`nips 2025` -> `NeurIPS 2025`); an unknown venue is kept
+        // as given, and the check below reports it.
+        venue: venue.as_deref().map(|v| {
+            catalog
+                .registry()
+                .resolve(v)
+                .map_or_else(|| v.to_owned(), |r| r.canonical)
+        }),
         authors,
         arxiv: arxiv_id,
-        doi: args.doi.clone(),
-        openreview: args.openreview.clone(),
+        doi,
+        openreview: openreview_id,
         paper: args.paper.clone(),
         code,
         project: args.project.clone(),
@@ -172,6 +233,15 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     // The fetched title may match a record whose identifiers differ.
     if let Some(code) = refuse_duplicate(&catalog, &paper.identity_keys()) {
         return Ok(code);
+    }
+    // A title a reader would call the same is likely the same paper under another id (a
+    // retitled version, a typo): said before writing, so the maintainer can check.
+    for near in catalog.near_titles(&paper.title) {
+        super::say(format!(
+            "hftlist: warning: the title is nearly the same as that of `{}`: if they are one \
+             paper, keep one record",
+            near.path.display()
+        ));
     }
     let id = match &args.id {
         Some(id) => id.clone(),
@@ -221,6 +291,60 @@ fn check_kind_and_stage(kind: Kind, stage: Option<Stage>) -> anyhow::Result<()> 
     }
 }
 
+/// What the positional argument names.
+#[derive(Debug, PartialEq, Eq)]
+enum Identifier {
+    Arxiv(ArxivId),
+    Doi(Doi),
+    OpenReview(OpenReviewId),
+}
+
+/// An arXiv id or URL, a DOI (bare, `doi:` or a doi.org URL), or an OpenReview forum id or
+/// URL.
+fn parse_identifier(given: &str) -> anyhow::Result<Identifier> {
+    let given = given.trim();
+    let doi = Doi::strip_url_prefix(given)
+        .or_else(|| given.strip_prefix("doi:"))
+        .or_else(|| given.starts_with("10.").then_some(given));
+    if let Some(doi) = doi {
+        return doi
+            .parse()
+            .map(Identifier::Doi)
+            .map_err(|e: crate::model::ident::IdError| anyhow::anyhow!("{e}"));
+    }
+    if let Some(id) = OpenReviewId::from_url(given) {
+        return Ok(Identifier::OpenReview(id));
+    }
+    let arxiv_like = given.contains('.')
+        && given
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'v'));
+    if arxiv_like || given.contains("arxiv.org") || given.starts_with("arXiv:") {
+        return parse_arxiv_arg(given).map(Identifier::Arxiv);
+    }
+    if let Ok(id) = parse_arxiv_arg(given) {
+        return Ok(Identifier::Arxiv(id));
+    }
+    given.parse().map(Identifier::OpenReview).map_err(|_| {
+        anyhow::anyhow!(
+            "`{given}` is not an arXiv id (`2501.17433`), a DOI (`10.1145/3712003`) or an \
+             OpenReview forum id (`ERNpUGr8M5`), nor a URL of one"
+        )
+    })
+}
+
+/// A source's venue in registry spelling; a series the registry does not know is a warning and
+/// no venue.
+fn source_venue(claim: Option<refresh::VenueClaim>) -> Option<String> {
+    match claim?.venue {
+        Ok(placed) => Some(placed.canonical()),
+        Err(what) => {
+            sources::warn(&format!("the venue is left out: {what}"));
+            None
+        }
+    }
+}
+
 /// An arXiv id from an id or an abs/pdf/html URL, with any version dropped.
 fn parse_arxiv_arg(given: &str) -> anyhow::Result<ArxivId> {
     if let Some(id) = ArxivId::from_url(given) {
@@ -262,8 +386,9 @@ fn check_record(mut db: Db, id: &PaperId, path: &Path, paper: &Paper) -> bool {
         .iter()
         .chain(diagnostics.iter().filter(|d| d.file == path))
         .collect();
+    let color = crate::ui::use_color(crate::ui::Stream::Stderr);
     for d in &mine {
-        super::say(d.human());
+        crate::ui::say_painted(&crate::ui::diagnostic_line(d, color));
     }
     let errors = mine
         .iter()
@@ -275,4 +400,49 @@ fn check_record(mut db: Db, id: &PaperId, path: &Path, paper: &Paper) -> bool {
         ));
     }
     errors == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_of_every_service_and_their_urls() {
+        let arxiv = |s: &str| Identifier::Arxiv(s.parse().unwrap());
+        let doi = |s: &str| Identifier::Doi(s.parse().unwrap());
+        let forum = |s: &str| Identifier::OpenReview(s.parse().unwrap());
+        for (given, expected) in [
+            ("2402.01109", arxiv("2402.01109")),
+            ("arXiv:2402.01109v3", arxiv("2402.01109")),
+            ("https://arxiv.org/abs/2402.01109v2", arxiv("2402.01109")),
+            ("10.1145/3712003", doi("10.1145/3712003")),
+            ("doi:10.1145/3712003", doi("10.1145/3712003")),
+            ("https://doi.org/10.1145/3712003", doi("10.1145/3712003")),
+            ("h4rmFtExmp", forum("h4rmFtExmp")),
+            (
+                "https://openreview.net/forum?id=h4rmFtExmp&noteId=x",
+                forum("h4rmFtExmp"),
+            ),
+        ] {
+            assert_eq!(parse_identifier(given).unwrap(), expected, "{given}");
+        }
+        assert!(
+            parse_identifier("2501.1743")
+                .unwrap_err()
+                .to_string()
+                .contains("is not a new-style arXiv id")
+        );
+        assert!(
+            parse_identifier("10.1/x")
+                .unwrap_err()
+                .to_string()
+                .contains("is not a DOI")
+        );
+        assert!(
+            parse_identifier("not an id!")
+                .unwrap_err()
+                .to_string()
+                .starts_with("`not an id!` is not an arXiv id")
+        );
+    }
 }

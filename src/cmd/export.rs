@@ -46,11 +46,20 @@ pub struct Args {
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::load(dir)?;
     let found = super::select(&catalog, &args.filters)?;
+    let entries: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     if found.is_empty() {
+        // JSON formats still give a well-formed empty array, for `jq`.
+        let empty = match args.format {
+            Format::CslJson | Format::Json => output::json(&entries)?,
+            Format::Csv => output::csv(&entries),
+            Format::Bibtex | Format::Biblatex => String::new(),
+        };
+        if !empty.is_empty() {
+            super::emit(args.output.as_deref(), &empty)?;
+        }
         super::say("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
-    let entries: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     let text = match args.format {
         Format::Bibtex => cite::bibtex(&found, &catalog),
         Format::Biblatex => cite::biblatex(&found, &catalog),

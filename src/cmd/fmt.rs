@@ -39,7 +39,9 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             listing.push_str(&format!("{}\n", record.path.display()));
         } else {
             db::save_record(&record.path, &record.paper)?;
-            super::say(format!("formatted {}", record.path.display()));
+            if crate::ui::chatty() {
+                super::say(format!("formatted {}", record.path.display()));
+            }
         }
     }
     super::emit(None, &listing)?;

@@ -76,11 +76,20 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     if let Some(n) = args.limit {
         found.truncate(n);
     }
+    let entries: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     if found.is_empty() {
+        // Formats for programs still give a well-formed empty answer (`[]`, a CSV header), so a
+        // pipe into `jq` or a CSV reader works; the exit code says there was no match.
+        let empty = match args.format {
+            Format::Json => output::json(&entries)?,
+            Format::Yaml => "[]\n".to_owned(),
+            Format::Csv => output::csv(&entries),
+            _ => String::new(),
+        };
+        super::emit(None, &empty)?;
         super::say("hftlist: no papers match");
         return Ok(exit::code(exit::PROBLEMS));
     }
-    let entries: Vec<&Entry> = found.iter().map(|r| r.entry).collect();
     let text = match args.format {
         Format::Table => output::table(&entries, table_width()),
         Format::Markdown => output::markdown(&entries),

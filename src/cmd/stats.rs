@@ -40,7 +40,8 @@ pub struct Args {
     pub check: bool,
 }
 
-/// Runs `stats`.
+/// Runs `stats`: exit 0 when papers matched, 1 when none did (the figures are still printed);
+/// with `--svg --check`, 1 when the chart is not current.
 pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::load(dir)?;
     let found = super::select(&catalog, &args.filters)?;
@@ -84,5 +85,10 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         }
     };
     super::emit(None, &text)?;
+    // Like `query`: the (zero) figures are printed, and the exit code says nothing matched.
+    if found.is_empty() {
+        super::say("hftlist: no papers match");
+        return Ok(exit::code(exit::PROBLEMS));
+    }
     Ok(exit::code(exit::SUCCESS))
 }

@@ -7,8 +7,11 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 closed_enum!(
-    /// How bad a problem is: errors fail `validate`, warnings only with `--deny-warnings`.
+    /// How bad a problem is: errors fail `validate`, warnings only with `--deny-warnings`,
+    /// notes never.
     Severity, "severity", {
+        /// Worth knowing; nothing to fix.
+        Note = "note",
         /// Worth a look; does not fail the run.
         Warning = "warning",
         /// Must be fixed.
@@ -126,6 +129,18 @@ rules! {
     YamlTag = "yaml-tag", Error, "a value carries a YAML tag (`!!binary`, `!foo`) that hides its text";
     /// The record links nowhere.
     NoLink = "no-link", Warning, "the record has no identifier and no link";
+    /// `links`: a link is gone.
+    DeadLink = "dead-link", Error, "`links`: a link answers 404 or 410, or its host name does not exist";
+    /// `links`: a link redirects permanently.
+    MovedLink = "moved-link", Warning, "`links`: a link redirects permanently; `links --fix` writes the new URL";
+    /// `links`: a link to an anonymous review copy.
+    AnonymousLink = "anonymous-link", Warning, "`links`: a link points to an anonymous review copy, which expires after review";
+    /// `links`: a link could not be checked.
+    LinkError = "link-error", Warning, "`links`: a link could not be checked (timeout, 5xx or 429 after retries, redirect loop, TLS)";
+    /// `links`: plain http where https works.
+    InsecureLink = "insecure-link", Warning, "`links`: a link uses http where https works; `links --fix` writes the https URL";
+    /// `links`: an archived GitHub repository.
+    ArchivedRepo = "archived-repo", Note, "`links`: a GitHub repository is archived (read-only), checked with GITHUB_TOKEN";
 }
 
 /// One problem found in the database.
@@ -207,18 +222,18 @@ pub struct Tally {
     pub errors: usize,
     /// How many warnings.
     pub warnings: usize,
+    /// How many notes.
+    pub notes: usize,
 }
 
 impl Tally {
     /// Counts errors and warnings.
     pub fn of(diagnostics: &[Diagnostic]) -> Self {
-        let errors = diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
+        let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
         Self {
-            errors,
-            warnings: diagnostics.len() - errors,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
         }
     }
 }
@@ -274,8 +289,13 @@ pub fn human_report(diagnostics: &[Diagnostic], files: usize) -> String {
         ));
     }
     let tally = Tally::of(diagnostics);
+    let notes = if tally.notes > 0 {
+        format!(", {}", plural(tally.notes, "note"))
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "{}, {} in {} checked\n",
+        "{}, {}{notes} in {} checked\n",
         plural(tally.errors, "error"),
         plural(tally.warnings, "warning"),
         plural(files, "file")
@@ -291,9 +311,14 @@ pub fn json_report(diagnostics: &[Diagnostic], files: usize) -> String {
         diagnostics: Vec<&'a Diagnostic>,
         errors: usize,
         warnings: usize,
+        #[serde(skip_serializing_if = "is_zero")]
+        notes: usize,
         files: usize,
         #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
         omitted: std::collections::BTreeMap<&'static str, usize>,
+    }
+    fn is_zero(n: &usize) -> bool {
+        *n == 0
     }
     let tally = Tally::of(diagnostics);
     let (shown, omitted) = bounded(diagnostics);
@@ -301,6 +326,7 @@ pub fn json_report(diagnostics: &[Diagnostic], files: usize) -> String {
         diagnostics: shown,
         errors: tally.errors,
         warnings: tally.warnings,
+        notes: tally.notes,
         files,
         omitted: omitted.into_iter().map(|(r, n)| (r.name(), n)).collect(),
     };
@@ -381,5 +407,12 @@ mod tests {
             human_report(&[w], 1),
             "a: warning[no-link]: m\n0 errors, 1 warning in 1 file checked\n"
         );
+        let n = Diagnostic::new("a", Pos::default(), Rule::ArchivedRepo, "m");
+        assert_eq!(
+            human_report(std::slice::from_ref(&n), 1),
+            "a: note[archived-repo]: m\n0 errors, 0 warnings, 1 note in 1 file checked\n"
+        );
+        assert!(json_report(&[n], 1).contains("\"notes\": 1,"));
+        assert!(!json_report(&[], 1).contains("notes"));
     }
 }

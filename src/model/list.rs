@@ -21,6 +21,9 @@ pub struct ListFile {
     pub sections: Vec<Section>,
     /// The venue registry.
     pub venues: Vec<Series>,
+    /// A contact address sent to services that ask for one (Crossref's `mailto`).
+    #[serde(default)]
+    pub mailto: Option<String>,
 }
 
 /// One heading of the README and the papers it holds.
@@ -66,6 +69,8 @@ pub struct List {
     pub sections: Vec<Section>,
     /// The venue registry.
     pub registry: Registry,
+    /// A contact address sent to services that ask for one (Crossref's `mailto`).
+    pub mailto: Option<String>,
 }
 
 impl List {
@@ -92,10 +97,17 @@ impl List {
             ));
         }
         let registry = Registry::new(file.venues)?;
+        let mailto = file.mailto.map(|m| m.trim().to_owned());
+        if let Some(m) = &mailto
+            && (m.is_empty() || !m.contains('@') || m.contains(char::is_whitespace))
+        {
+            return Err(format!("`mailto` `{m}` is not an e-mail address"));
+        }
         Ok(Self {
             title: file.title,
             sections: file.sections,
             registry,
+            mailto,
         })
     }
 

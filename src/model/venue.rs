@@ -35,6 +35,59 @@ pub struct Series {
     /// Other spellings met in the wild, e.g. `NIPS`.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// How the metadata services spell the series (what `refresh` and `add` read).
+    #[serde(default)]
+    pub sources: SourceSpellings,
+}
+
+/// The spellings of one series at each metadata service, so that a new series is a data change.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpellings {
+    /// DBLP's `venue` field, e.g. `ICLR`, `NeurIPS`, `ACL (Findings)`, `Trans. Mach. Learn.
+    /// Res.`; a parenthetical that is not a volume number becomes the qualifier.
+    #[serde(default)]
+    pub dblp: Vec<String>,
+    /// Crossref's `container-title` without years, ordinals and a final parenthetical, e.g.
+    /// `Findings of the Association for Computational Linguistics ACL`.
+    #[serde(default)]
+    pub crossref: Vec<String>,
+    /// The first segment of an OpenReview venue id, e.g. `ICLR.cc` (`ICLR.cc/2025/Conference`).
+    #[serde(default)]
+    pub openreview: Vec<String>,
+}
+
+/// A metadata service whose spellings the registry records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spelling {
+    /// DBLP's `venue` field.
+    Dblp,
+    /// Crossref's `container-title`.
+    Crossref,
+    /// The first segment of an OpenReview venue id.
+    OpenReview,
+}
+
+impl Spelling {
+    /// The key of the spelling list in `list.yaml` (`sources: {dblp: [...]}`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Dblp => "dblp",
+            Self::Crossref => "crossref",
+            Self::OpenReview => "openreview",
+        }
+    }
+}
+
+impl SourceSpellings {
+    /// The spellings for one service.
+    pub fn of(&self, source: Spelling) -> &[String] {
+        match source {
+            Spelling::Dblp => &self.dblp,
+            Spelling::Crossref => &self.crossref,
+            Spelling::OpenReview => &self.openreview,
+        }
+    }
 }
 
 /// The venue series a list knows.
@@ -156,7 +209,60 @@ impl Registry {
                 seen.insert(key, &s.name);
             }
         }
+        for source in [Spelling::Dblp, Spelling::Crossref, Spelling::OpenReview] {
+            let mut seen: Vec<(String, &str)> = Vec::new();
+            for s in &series {
+                for spelling in s.sources.of(source) {
+                    let key = source_key(source, spelling);
+                    if key.is_empty() {
+                        return Err(format!(
+                            "the {} spelling `{spelling}` of `{}` is empty",
+                            source.key(),
+                            s.name
+                        ));
+                    }
+                    if let Some((_, owner)) = seen.iter().find(|(k, _)| *k == key) {
+                        return Err(format!(
+                            "the {} spelling `{spelling}` is claimed by both `{owner}` and `{}`",
+                            source.key(),
+                            s.name
+                        ));
+                    }
+                    seen.push((key, &s.name));
+                }
+            }
+        }
         Ok(Self { series })
+    }
+
+    /// The series a service's spelling names, by its index in [`Registry::series`]: DBLP and
+    /// OpenReview spellings match whole (ignoring case; DBLP's also without a final
+    /// parenthetical), Crossref's once punctuation, years, ordinals and a final parenthetical
+    /// (`(Volume 1: Long Papers)`) are dropped.
+    pub fn by_source(&self, source: Spelling, written: &str) -> Option<usize> {
+        let key = source_key(source, written);
+        if key.is_empty() {
+            return None;
+        }
+        let mut best: Option<(usize, usize)> = None;
+        for (index, series) in self.series.iter().enumerate() {
+            for spelling in series.sources.of(source) {
+                let want = source_key(source, spelling);
+                let hit = match source {
+                    Spelling::Crossref => key == want,
+                    Spelling::Dblp => {
+                        key == want
+                            || strip_parenthetical(written)
+                                .is_some_and(|(bare, _)| source_key(source, bare) == want)
+                    }
+                    Spelling::OpenReview => key == want,
+                };
+                if hit && best.is_none_or(|(_, len)| want.len() > len) {
+                    best = Some((index, want.len()));
+                }
+            }
+        }
+        best.map(|(index, _)| index)
     }
 
     /// Every series, in registry order.
@@ -275,6 +381,40 @@ impl Registry {
     }
 }
 
+/// A service's spelling folded for comparison: case ignored everywhere; for Crossref also
+/// punctuation, years (`2024`), ordinals (`62nd`) and a final parenthetical, which change
+/// every edition.
+fn source_key(source: Spelling, written: &str) -> String {
+    match source {
+        Spelling::Crossref => crate::model::paper::normalize_title(
+            strip_parenthetical(written).map_or(written, |(bare, _)| bare),
+        )
+        .split(' ')
+        .filter(|w| !w.is_empty() && !is_edition(w))
+        .collect::<Vec<_>>()
+        .join(" "),
+        Spelling::Dblp | Spelling::OpenReview => written
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
+    }
+}
+
+/// A word that numbers an edition: all digits, or an ordinal such as `62nd`.
+fn is_edition(word: &str) -> bool {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && matches!(&word[digits..], "" | "st" | "nd" | "rd" | "th")
+}
+
+/// `ACL (Findings)` -> (`ACL`, `Findings`): the final parenthetical of a DBLP venue.
+pub fn strip_parenthetical(written: &str) -> Option<(&str, &str)> {
+    let inner = written.trim().strip_suffix(')')?;
+    let (bare, paren) = inner.rsplit_once('(')?;
+    let (bare, paren) = (bare.trim(), paren.trim());
+    (!bare.is_empty() && !paren.is_empty()).then_some((bare, paren))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,6 +425,7 @@ mod tests {
             full_name: format!("full {name}"),
             type_: t,
             aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+            sources: SourceSpellings::default(),
         };
         Registry::new(vec![
             s("ICLR", VenueType::Conference, &[]),
@@ -388,6 +529,7 @@ mod tests {
             full_name: name.to_owned(),
             type_: VenueType::Conference,
             aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+            sources: SourceSpellings::default(),
         };
         let err = Registry::new(vec![s("A", &["B"]), s("b", &[])]).unwrap_err();
         assert_eq!(err, "venue spelling `b` is claimed by both `A` and `b`");
@@ -395,6 +537,80 @@ mod tests {
         assert!(
             err.starts_with("venue alias `Neurips` of `NeurIPS` repeats a spelling"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn source_spellings_place_a_series() {
+        let s = |name: &str, dblp: &[&str], crossref: &[&str], openreview: &[&str]| Series {
+            name: name.to_owned(),
+            full_name: name.to_owned(),
+            type_: VenueType::Conference,
+            aliases: vec![],
+            sources: SourceSpellings {
+                dblp: dblp.iter().map(|a| (*a).to_owned()).collect(),
+                crossref: crossref.iter().map(|a| (*a).to_owned()).collect(),
+                openreview: openreview.iter().map(|a| (*a).to_owned()).collect(),
+            },
+        };
+        let r = Registry::new(vec![
+            s("ICLR", &["ICLR"], &[], &["ICLR.cc"]),
+            s(
+                "ACL",
+                &["ACL"],
+                &[
+                    "Proceedings of the Annual Meeting of the Association for Computational \
+                     Linguistics",
+                    "Findings of the Association for Computational Linguistics ACL",
+                ],
+                &[],
+            ),
+            s("TMLR", &["Trans. Mach. Learn. Res."], &[], &["TMLR"]),
+        ])
+        .unwrap();
+        assert_eq!(r.by_source(Spelling::Dblp, "ICLR"), Some(0));
+        assert_eq!(r.by_source(Spelling::Dblp, "ACL (Findings)"), Some(1));
+        assert_eq!(
+            r.by_source(Spelling::Dblp, "trans. mach. learn. res."),
+            Some(2)
+        );
+        assert_eq!(r.by_source(Spelling::Dblp, "ICML"), None);
+        assert_eq!(r.by_source(Spelling::OpenReview, "ICLR.cc"), Some(0));
+        assert_eq!(
+            r.by_source(
+                Spelling::Crossref,
+                "Proceedings of the 62nd Annual Meeting of the Association for Computational \
+                 Linguistics (Volume 1: Long Papers)"
+            ),
+            Some(1)
+        );
+        assert_eq!(
+            r.by_source(
+                Spelling::Crossref,
+                "Findings of the Association for Computational Linguistics ACL 2024"
+            ),
+            Some(1)
+        );
+        assert_eq!(
+            r.by_source(Spelling::Crossref, "Findings of the Association"),
+            None
+        );
+        assert_eq!(
+            r.by_source(
+                Spelling::Crossref,
+                "Findings of the Association for Computational Linguistics ACL 2024 Extra"
+            ),
+            None
+        );
+        assert_eq!(
+            strip_parenthetical("ACL (Findings)"),
+            Some(("ACL", "Findings"))
+        );
+        assert_eq!(strip_parenthetical("ICLR"), None);
+        let clash = Registry::new(vec![s("A", &["X"], &[], &[]), s("B", &["x"], &[], &[])]);
+        assert_eq!(
+            clash.unwrap_err(),
+            "the dblp spelling `x` is claimed by both `A` and `B`"
         );
     }
 }

@@ -686,6 +686,229 @@ impl Client {
     }
 }
 
+/// The request method of a link probe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `HEAD`: the status without the page.
+    Head,
+    /// `GET`, for servers that refuse `HEAD`.
+    Get,
+}
+
+/// What one probe got back: the status and the headers the link checker acts on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// `Location`, as sent.
+    pub location: Option<String>,
+    /// `Retry-After`, in seconds.
+    pub retry_after: Option<u64>,
+    /// The body, when the probe asked for one (at most its limit, lossy UTF-8).
+    pub body: String,
+}
+
+/// Why a probe got no answer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProbeError {
+    /// The host name does not exist (the resolver says so; not a network outage).
+    NoSuchHost,
+    /// The network is down or name resolution failed for the moment.
+    Unreachable(String),
+    /// Nothing listens at the address.
+    Refused,
+    /// No answer within the time left.
+    Timeout,
+    /// The server's certificate is not trusted.
+    Certificate(String),
+    /// The run cannot go on: unusable `SSL_CERT_FILE`, a bad proxy variable.
+    Fatal(NetError),
+    /// Anything else (a connection reset, a broken answer), in the library's words.
+    Other(String),
+}
+
+impl std::fmt::Display for ProbeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoSuchHost => f.write_str("the host name does not exist"),
+            Self::Unreachable(m) => write!(f, "the network is unreachable ({m})"),
+            Self::Refused => f.write_str("connection refused"),
+            Self::Timeout => f.write_str("no answer in time"),
+            Self::Certificate(m) => write!(f, "the TLS certificate is not trusted ({m})"),
+            Self::Fatal(e) => write!(f, "{e}"),
+            Self::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+/// The link checker's client: any host, http or https, one request per call and no redirect
+/// followed (the checker follows them itself, hop by hop). It shares the [`Client`]'s trust
+/// (system store, `SSL_CERT_FILE`, `SSL_CERT_DIR`), proxies and User-Agent, and it is `Sync`:
+/// one prober serves every checking thread, reusing connections per proxy route.
+#[derive(Default)]
+pub struct Prober {
+    roots: std::sync::OnceLock<Result<Arc<Vec<Certificate<'static>>>, NetError>>,
+    agents: std::sync::Mutex<HashMap<Option<String>, ureq::Agent>>,
+}
+
+impl Prober {
+    /// A prober; the trusted roots are read on the first https request.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sends one request within `left`: `headers` added, the body read up to `body_limit` bytes
+    /// (0: not read). Statuses are answers, never errors.
+    pub fn probe(
+        &self,
+        method: Method,
+        url: &str,
+        left: Duration,
+        headers: &[(&str, &str)],
+        body_limit: u64,
+    ) -> Result<Answer, ProbeError> {
+        let target = parse_target(url).map_err(ProbeError::Other)?;
+        if left.is_zero() {
+            return Err(ProbeError::Timeout);
+        }
+        let agent = self.agent(&target)?;
+        let mut request = match method {
+            Method::Head => agent.head(url),
+            Method::Get => agent.get(url),
+        };
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut response = request
+            .config()
+            .timeout_global(Some(left))
+            .timeout_connect(Some(left.min(Duration::from_secs(30))))
+            .build()
+            .call()
+            .map_err(|e| classify_probe(e, &target.host))?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let mut answer = Answer {
+            status: response.status().as_u16(),
+            location: header("location"),
+            retry_after: header("retry-after").as_deref().and_then(retry_after),
+            body: String::new(),
+        };
+        if body_limit > 0 && method == Method::Get {
+            answer.body = response
+                .body_mut()
+                .with_config()
+                .limit(body_limit)
+                .lossy_utf8(true)
+                .read_to_string()
+                .map_err(|e| match e {
+                    ureq::Error::Timeout(_) => ProbeError::Timeout,
+                    other => ProbeError::Other(format!("cannot read the answer: {other}")),
+                })?;
+        }
+        Ok(answer)
+    }
+
+    /// The agent for the proxy route of `target` (made once per route).
+    fn agent(&self, target: &Target) -> Result<ureq::Agent, ProbeError> {
+        let proxy = proxy_for(target.https, &target.host, &|n| std::env::var(n).ok());
+        let mut agents = self
+            .agents
+            .lock()
+            .map_err(|_| ProbeError::Other("a checking thread failed".to_owned()))?;
+        if let Some(agent) = agents.get(&proxy) {
+            return Ok(agent.clone());
+        }
+        let ureq_proxy = match &proxy {
+            Some(p) => Some(ureq::Proxy::new(p).map_err(|_| {
+                ProbeError::Fatal(NetError::Proxy(format!(
+                    "the proxy `{p}` from the environment is not a proxy URL \
+                     (e.g. `http://proxy.example:3128`)"
+                )))
+            })?),
+            None => None,
+        };
+        let roots = self
+            .roots
+            .get_or_init(|| trusted_roots().map(Arc::new))
+            .clone()
+            .map_err(ProbeError::Fatal)?;
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .user_agent(user_agent())
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .proxy(ureq_proxy)
+            .tls_config(
+                TlsConfig::builder()
+                    .provider(TlsProvider::Rustls)
+                    .root_certs(RootCerts::Specific(roots))
+                    .build(),
+            )
+            .build()
+            .into();
+        agents.insert(proxy, agent.clone());
+        Ok(agent)
+    }
+}
+
+/// The library's error as a probe failure: a name that does not exist is told apart from a
+/// resolver that cannot answer now (a dead link against a network outage).
+fn classify_probe(error: ureq::Error, host: &str) -> ProbeError {
+    if let Some(detail) = certificate_problem(&error) {
+        return ProbeError::Certificate(detail);
+    }
+    match error {
+        ureq::Error::Timeout(_) => ProbeError::Timeout,
+        ureq::Error::HostNotFound => ProbeError::NoSuchHost,
+        ureq::Error::ConnectionFailed => ProbeError::Refused,
+        ureq::Error::ConnectProxyFailed(m) => {
+            ProbeError::Fatal(NetError::Proxy(format!("the proxy refused a tunnel: {m}")))
+        }
+        ureq::Error::Io(e) => {
+            let text = e.to_string();
+            match e.kind() {
+                std::io::ErrorKind::ConnectionRefused => ProbeError::Refused,
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+                    ProbeError::Timeout
+                }
+                std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::BrokenPipe => {
+                    ProbeError::Other("the connection was reset".to_owned())
+                }
+                std::io::ErrorKind::NetworkUnreachable
+                | std::io::ErrorKind::HostUnreachable
+                | std::io::ErrorKind::NetworkDown => ProbeError::Unreachable(text),
+                _ if text.contains("Temporary failure") || text.contains("try again") => {
+                    ProbeError::Unreachable(format!("cannot resolve `{host}` now"))
+                }
+                _ if text.contains("Name or service not known")
+                    || text.contains("No address associated")
+                    || text.contains("nodename nor servname")
+                    || text.contains("No such host") =>
+                {
+                    ProbeError::NoSuchHost
+                }
+                _ => ProbeError::Other(text),
+            }
+        }
+        other => ProbeError::Other(other.to_string()),
+    }
+}
+
+/// Resolves a redirect's `Location` against the URL that sent it (absolute, scheme-relative,
+/// absolute-path or relative forms).
+pub fn resolve_location(base: &str, location: &str) -> Result<String, String> {
+    let origin = parse_target(base)?.origin;
+    Ok(resolve(base, &origin, location.trim()))
+}
+
 /// Reads a body of at most `limit` bytes.
 fn read_body(
     response: &mut ureq::http::Response<ureq::Body>,
@@ -1003,6 +1226,49 @@ mod tests {
             "--offline, and the cache has no answer for 2 request(s); run without --offline to \
              fetch: GET https://a/1; GET https://a/2"
         );
+    }
+
+    #[test]
+    fn probe_failures_tell_a_missing_name_from_a_network_outage() {
+        let io = |kind, text: &str| ureq::Error::Io(std::io::Error::new(kind, text.to_owned()));
+        use std::io::ErrorKind as K;
+        assert_eq!(
+            classify_probe(
+                io(
+                    K::Other,
+                    "failed to lookup address information: Name or service not known"
+                ),
+                "x.invalid"
+            ),
+            ProbeError::NoSuchHost
+        );
+        assert_eq!(
+            classify_probe(
+                io(
+                    K::Other,
+                    "failed to lookup address information: Temporary failure in name resolution"
+                ),
+                "a.org"
+            ),
+            ProbeError::Unreachable("cannot resolve `a.org` now".into())
+        );
+        assert!(matches!(
+            classify_probe(io(K::NetworkUnreachable, "down"), "a.org"),
+            ProbeError::Unreachable(_)
+        ));
+        assert_eq!(
+            classify_probe(io(K::ConnectionReset, "reset by peer"), "a.org"),
+            ProbeError::Other("the connection was reset".into())
+        );
+        assert_eq!(
+            classify_probe(ureq::Error::HostNotFound, "a.org"),
+            ProbeError::NoSuchHost
+        );
+        assert_eq!(
+            resolve_location("https://a.org/x/y", " z ").as_deref(),
+            Ok("https://a.org/x/z")
+        );
+        assert!(resolve_location("not a url", "/z").is_err());
     }
 
     #[test]

@@ -219,6 +219,7 @@ mod tests {
             full_name: full.to_owned(),
             type_: t,
             aliases: Vec::new(),
+            sources: Default::default(),
         };
         Registry::new(vec![
             s("NeurIPS", "Advances in NIPS", VenueType::Conference),

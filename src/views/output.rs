@@ -2,6 +2,7 @@
 //! CSV and plain ids for scripts. Every function is pure and returns the whole text.
 
 use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::model::ident::PaperId;
 use crate::model::paper::Paper;
@@ -53,8 +54,8 @@ pub fn markdown(entries: &[&Entry]) -> String {
         .collect()
 }
 
-/// The fewest title characters a table line shows, however narrow the terminal.
-const MIN_TITLE: usize = 24;
+/// The fewest title columns a table line shows, however narrow the terminal.
+const MIN_TITLE: usize = 40;
 
 /// The CSV columns, in order.
 pub const CSV_COLUMNS: &[&str] = &[
@@ -140,10 +141,49 @@ fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
     out.push_str("\r\n");
 }
 
-/// Aligned columns (id, date, kind, venue, title), control characters escaped; with a width, the title is cut with `…` so
-/// every line fits, keeping at least `MIN_TITLE` characters of it on very narrow terminals.
+/// The text of a table cell as shown: the one place a cell's text passes through before it is
+/// measured and printed. Escaped: a record that slipped past `validate` still shows as one
+/// visible line.
+fn cell(text: &str) -> String {
+    crate::model::sanitize::escape(text).into_owned()
+}
+
+/// Display columns of a text (a CJK character takes two, a combining mark none).
+fn columns(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// The longest prefix of `text` that fits in `room` display columns, with `…` when cut.
+fn fit(text: &str, room: usize) -> String {
+    if columns(text) <= room {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > room {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// The columns before the title, in order.
+const HEADER: [&str; 4] = ["ID", "DATE", "KIND", "VENUE"];
+
+/// Which of `HEADER`'s columns go, in order, when the title lacks room: kind, then venue, then
+/// date. The id stays, since it is what other commands take.
+const DROP_ORDER: [usize; 3] = [2, 3, 1];
+
+/// Aligned columns (id, date, kind, venue, title), widths counted in display columns. With a
+/// width, a table that does not fit first drops columns (kind, then venue, then date) until the
+/// title has `MIN_TITLE` columns or all of its longest title, then cuts longer titles with `…`.
 pub fn table(entries: &[&Entry], width: Option<usize>) -> String {
-    let rows: Vec<[String; 5]> = entries
+    let rows: Vec<([String; 4], String)> = entries
         .iter()
         .map(|e| {
             let p = &e.paper;
@@ -151,46 +191,65 @@ pub fn table(entries: &[&Entry], width: Option<usize>) -> String {
                 Some(s) => format!("{}/{s}", p.kind),
                 None => p.kind.to_string(),
             };
-            // Escaped: a record that slipped past `validate` still shows as one visible line.
-            let esc = |s: &str| crate::model::sanitize::escape(s).into_owned();
-            [
-                e.id.to_string(),
-                p.date.to_string(),
-                kind,
-                p.venue
-                    .as_deref()
-                    .map_or_else(|| "preprint".to_owned(), esc),
-                esc(&p.title),
-            ]
+            (
+                [
+                    cell(e.id.as_str()),
+                    cell(&p.date.to_string()),
+                    cell(&kind),
+                    cell(p.venue.as_deref().unwrap_or("preprint")),
+                ],
+                cell(&p.title),
+            )
         })
         .collect();
-    let header = ["ID", "DATE", "KIND", "VENUE", "TITLE"].map(str::to_owned);
-    let chars = |s: &str| s.chars().count();
+    let header = (HEADER.map(str::to_owned), "TITLE".to_owned());
     let mut widths = [0usize; 4];
-    for row in std::iter::once(&header).chain(&rows) {
-        for (w, cell) in widths.iter_mut().zip(row.iter()) {
-            *w = (*w).max(chars(cell));
+    for (lead, _) in std::iter::once(&header).chain(&rows) {
+        for (w, c) in widths.iter_mut().zip(lead) {
+            *w = (*w).max(columns(c));
         }
     }
-    let lead: usize = widths.iter().map(|w| w + 2).sum();
-    let mut out = String::new();
-    for row in std::iter::once(&header).chain(&rows) {
-        let mut line = String::new();
-        for (w, cell) in widths.iter().zip(row.iter()) {
-            line.push_str(cell);
-            line.push_str(&" ".repeat(w - chars(cell) + 2));
-        }
-        let title = &row[4];
-        match width {
-            Some(total) if lead + chars(title) > total => {
-                let room = total.saturating_sub(lead).max(MIN_TITLE);
-                line.extend(title.chars().take(room - 1));
-                line.push('…');
+    let longest = rows.iter().map(|(_, t)| columns(t)).max().unwrap_or(0);
+    let mut shown = [true; 4];
+    let lead_width =
+        |shown: &[bool; 4]| -> usize { (0..4).filter(|&i| shown[i]).map(|i| widths[i] + 2).sum() };
+    if let Some(total) = width {
+        for &i in &DROP_ORDER {
+            let room = total.saturating_sub(lead_width(&shown));
+            if room >= longest.min(MIN_TITLE) {
+                break;
             }
-            _ => line.push_str(title),
+            shown[i] = false;
+        }
+    }
+    let room = width.map(|total| total.saturating_sub(lead_width(&shown)).max(MIN_TITLE));
+    let mut out = String::new();
+    for (lead, title) in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for i in (0..4).filter(|&i| shown[i]) {
+            line.push_str(&lead[i]);
+            line.push_str(&" ".repeat(widths[i] - columns(&lead[i]) + 2));
+        }
+        match room {
+            Some(room) => line.push_str(&fit(title, room)),
+            None => line.push_str(title),
         }
         out.push_str(line.trim_end());
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitting_counts_display_columns() {
+        assert_eq!(fit("abcdef", 6), "abcdef");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        // Each of these takes two columns: three fit in 7 with the ellipsis.
+        assert_eq!(fit("安全对齐微调", 7), "安全对…");
+        assert_eq!(columns("Ünïcödé"), 7);
+    }
 }

@@ -176,6 +176,8 @@ pub fn render_named(
         write_node(node, 2, 0, &mut anchors, &mut toc, &mut sections);
     }
     let mut env = Environment::new();
+    // Spans of failing expressions, for `template_error`.
+    env.set_debug(true);
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_syntax(syntax()?);
     env.set_fuel(Some(FUEL));
@@ -277,11 +279,35 @@ pub fn render_named(
             "the README template `{shown}` ran more than {FUEL} instructions, the limit of a README \
              template (a loop too large?)"
         ),
-        Err(e) => anyhow::bail!("the README template `{shown}`: {e:#}"),
+        Err(e) => anyhow::bail!("{}", template_error(&shown, &e)),
     }
     String::from_utf8(out.out).map_err(|_| {
         anyhow::anyhow!("the README template `{shown}` wrote bytes that are not UTF-8")
     })
+}
+
+/// `file:line: error in the README template: what went wrong (in `expression`)`: one line that
+/// names the template, the line and, when the engine knows it and the message does not already
+/// quote it, the failing expression.
+fn template_error(name: &str, err: &minijinja::Error) -> String {
+    let mut out = name.to_owned();
+    if let Some(line) = err.line() {
+        out.push_str(&format!(":{line}"));
+    }
+    out.push_str(&format!(": error in the README template: {}", err.kind()));
+    if let Some(detail) = err.detail() {
+        out.push_str(&format!(": {}", crate::model::sanitize::escape(detail)));
+    }
+    if let (Some(source), Some(range)) = (err.template_source(), err.range())
+        && let Some(expr) = source.get(range)
+        && !expr.contains('\n')
+        && !err
+            .detail()
+            .is_some_and(|d| d.contains(&format!("`{expr}`")))
+    {
+        out.push_str(&format!(" (in `{}`)", crate::model::sanitize::escape(expr)));
+    }
+    out
 }
 
 /// A section with the papers it holds directly and its rendered subsections.

@@ -14,7 +14,8 @@ use crate::model::link::Url;
 use crate::model::paper::{Field, Paper};
 use crate::store::db::Entry;
 
-use super::similar::{FxMap, name_list};
+use super::similar::name_list;
+use crate::catalog::similar::FxMap;
 
 /// What kind of identity two records share.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
