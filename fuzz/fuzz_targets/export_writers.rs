@@ -9,7 +9,9 @@
 //!
 //! Documented differences the comparison allows: BibTeX folds whitespace; the biblatex crate
 //! reads `--` as a dash even in verbatim fields (biber does not), so verbatim values are compared
-//! after the same mapping; a CSV cell starting with `'` loses that one `'`.
+//! after the same mapping, and it takes a braced word in `von Last` for a particle (BibTeX does
+//! not), so there only particle + family is compared whole; a CSV cell starting with `'` loses
+//! that one `'`.
 #![no_main]
 
 use std::path::{Path, PathBuf};
@@ -147,7 +149,21 @@ fn check_bib(text: &str, citations: &[Citation<'_>], biblatex_dialect: bool) {
                 .map(|p| (p.given_name, p.prefix, p.name, p.suffix))
                 .collect()
         };
-        assert_eq!(got, want, "{text}");
+        assert_eq!(got.len(), want.len(), "{text}");
+        for (g, w) in got.iter().zip(&want) {
+            if g == w {
+                continue;
+            }
+            // The biblatex crate departs from BibTeX in one place: in `von Last, First` it takes
+            // a braced word for a lowercase one, so it may move the particle/family boundary
+            // (BibTeX and biber take a braced word for part of Last, as written). The given
+            // name, the suffix and the words of particle + family must still be the same.
+            let join = |p: &str, f: &str| fold(&format!("{p} {f}"));
+            assert!(
+                g.0 == w.0 && g.3 == w.3 && join(&g.1, &g.2) == join(&w.1, &w.2),
+                "{g:?} != {w:?}\n{text}"
+            );
+        }
     }
 }
 

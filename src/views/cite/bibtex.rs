@@ -207,8 +207,13 @@ fn name(n: &Name) -> String {
             let words = |s: &str, particle: bool| {
                 s.split(' ')
                     .map(|w| {
+                        // A particle word starts lowercase, which is what makes it a particle to
+                        // BibTeX: braces would hide that, so it is only escaped.
+                        if particle {
+                            return tex(w);
+                        }
                         let p = part(w);
-                        if !particle && !reads_as_written(w) && !p.starts_with('{') {
+                        if !reads_as_written(w) && !p.starts_with('{') {
                             format!("{{{p}}}")
                         } else {
                             p
@@ -226,6 +231,11 @@ fn name(n: &Name) -> String {
             if !suffix.is_empty() {
                 out.push_str(", ");
                 out.push_str(&part(suffix));
+                // `von Last, Jr` alone would make the suffix the given name: an empty group
+                // keeps the three-part form (found by the export_writers fuzz target).
+                if given.is_empty() {
+                    out.push_str(", {}");
+                }
             }
             if !given.is_empty() {
                 out.push_str(", ");
@@ -369,6 +379,12 @@ mod tests {
             ("Ada $Love_lace", "{\\$Love\\_lace}, Ada"),
             ("Cruz y Lopez, Juan", "Cruz {y} Lopez, Juan"),
             ("danah boyd", "danah {boyd}"),
+            // Found by the export_writers fuzz target: an escaped particle stays unbraced.
+            (
+                "e} Lo v_an Beethoven",
+                "e\\textbraceright{} Lo v\\_an Beethoven",
+            ),
+            ("van Beethoven Jr.", "van Beethoven, Jr., {}"),
         ] {
             assert_eq!(name(&Name::parse(written)), bib, "{written}");
         }
