@@ -60,6 +60,16 @@ fn main() -> anyhow::Result<()> {
         std::fs::copy(args.from.join(name), args.out.join(name))
             .with_context(|| format!("cannot copy {name}"))?;
     }
+    // The records the template cites by id (`cite("huang2024survey")`) come along, so the
+    // synthetic database renders with the real template.
+    let template = std::fs::read_to_string(args.from.join("README.template.md"))?;
+    for cited in template.split("cite(\"").skip(1) {
+        if let Some((id, _)) = cited.split_once('"') {
+            let name = format!("{id}.yaml");
+            std::fs::copy(args.from.join(&name), args.out.join(&name))
+                .with_context(|| format!("cannot copy the cited record {name}"))?;
+        }
+    }
     for (id, paper) in &synthetic.papers {
         let path = args.out.join(format!("{id}.yaml"));
         std::fs::write(&path, hftlist::store::db::to_yaml(paper)?)

@@ -161,9 +161,9 @@ pub struct Catalog {
     db: Db,
     venues: Vec<Option<Placed>>,
     sections: Vec<Vec<SectionPath>>,
-    identity: IdentityIndex,
-    /// Records that share an identity key with an earlier one: (later, earlier match).
-    duplicates: Vec<(usize, IdentityMatch)>,
+    /// The identity index, and the records that share an identity key with an earlier one
+    /// (later, earlier match); built on first use, since `query` and `export` never ask.
+    identity: std::sync::OnceLock<(IdentityIndex, Vec<(usize, IdentityMatch)>)>,
     by_id: HashMap<String, usize>,
     order: Vec<usize>,
     /// The near-identical title index, built on first use (`add`, `import`, `discover`).
@@ -190,13 +190,6 @@ impl Catalog {
             .iter()
             .map(|e| db.list.section_paths(&e.paper))
             .collect();
-        let mut identity = IdentityIndex::default();
-        let mut duplicates = Vec::new();
-        for (i, e) in db.entries.iter().enumerate() {
-            if let Some(m) = identity.insert(e.paper.identity_keys(), i) {
-                duplicates.push((i, m));
-            }
-        }
         let by_id = db
             .entries
             .iter()
@@ -212,8 +205,7 @@ impl Catalog {
             db,
             venues,
             sections,
-            identity,
-            duplicates,
+            identity: std::sync::OnceLock::new(),
             by_id,
             order,
             titles: std::sync::OnceLock::new(),
@@ -311,13 +303,27 @@ impl Catalog {
 
     /// The identity index of every record.
     pub fn identity(&self) -> &IdentityIndex {
-        &self.identity
+        &self.identity_and_duplicates().0
+    }
+
+    fn identity_and_duplicates(&self) -> &(IdentityIndex, Vec<(usize, IdentityMatch)>) {
+        self.identity.get_or_init(|| {
+            let mut identity = IdentityIndex::default();
+            let mut duplicates = Vec::new();
+            for (i, e) in self.db.entries.iter().enumerate() {
+                if let Some(m) = identity.insert(e.paper.identity_keys(), i) {
+                    duplicates.push((i, m));
+                }
+            }
+            (identity, duplicates)
+        })
     }
 
     /// The records that share an identity key with an earlier record (in file order), each
     /// with the first key it shares.
     pub fn duplicates(&self) -> impl Iterator<Item = (Record<'_>, Record<'_>, IdentityMatch)> {
-        self.duplicates
+        self.identity_and_duplicates()
+            .1
             .iter()
             .map(|&(later, m)| (self.record(later), self.record(m.index), m))
     }
