@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::catalog::Catalog;
 use crate::model::date::PartialDate;
 use crate::model::ident::{ArxivId, Doi};
-use crate::model::paper::{Kind, Stage, normalize_title};
+use crate::model::paper::{Field, Kind, Stage, normalize_title};
 
 /// Points per key paper a candidate cites.
 pub const CITE_POINTS: f64 = 3.0;
@@ -110,27 +110,18 @@ pub struct Ranked {
 }
 
 /// For each title, the id of the record that already holds a paper with it: an equal
-/// normalised title, else a near-identical one by the matcher `validate` uses (the catalog's
-/// `near_titles`, built once). This is the one place `discover` asks the matcher.
+/// normalised title (the catalog's identity index), else a near-identical one by the matcher
+/// `validate` uses (`Catalog::near_titles`). This is the one place `discover` asks the matcher.
 pub fn already_listed(catalog: &Catalog, titles: &[&str]) -> Vec<Option<String>> {
-    let entries = &catalog.db().entries;
-    let exact: HashMap<String, &str> = entries
-        .iter()
-        .rev()
-        .map(|e| (normalize_title(&e.paper.title), e.id.as_str()))
-        .collect();
     titles
         .iter()
         .map(|t| {
-            exact
-                .get(&normalize_title(t))
-                .map(|id| (*id).to_owned())
-                .or_else(|| {
-                    catalog
-                        .near_titles(t)
-                        .first()
-                        .map(|r| r.entry.id.to_string())
-                })
+            let same = [(Field::Title, "title", normalize_title(t))];
+            let index = match catalog.identity().find(&same) {
+                Some(m) => Some(m.index),
+                None => catalog.near_titles(t).first().map(|r| r.index),
+            };
+            index.map(|i| catalog.record(i).entry.id.to_string())
         })
         .collect()
 }
