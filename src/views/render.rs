@@ -250,11 +250,11 @@ pub fn render_named(
             Ok(minijinja::Value::from(rows))
         },
     );
+    // The catalog's order is by date, so its last record is the newest.
     let newest = catalog
-        .records()
-        .map(|r| r.paper.date)
-        .max()
-        .map(|d| d.to_string())
+        .ordered()
+        .last()
+        .map(|r| r.paper.date.to_string())
         .unwrap_or_default();
     let shown = crate::model::sanitize::escape(name).into_owned();
     let mut out = Capped::default();
