@@ -415,6 +415,29 @@ pub fn strip_parenthetical(written: &str) -> Option<(&str, &str)> {
     (!bare.is_empty() && !paren.is_empty()).then_some((bare, paren))
 }
 
+/// A conference series named `name` with the given spellings at DBLP, Crossref and OpenReview,
+/// for the tests of the registry and of `refresh`.
+#[cfg(test)]
+pub(crate) fn conference_spelled(
+    name: &str,
+    dblp: &[&str],
+    crossref: &[&str],
+    openreview: &[&str],
+) -> Series {
+    let owned = |list: &[&str]| list.iter().map(|a| (*a).to_owned()).collect();
+    Series {
+        name: name.to_owned(),
+        full_name: name.to_owned(),
+        type_: VenueType::Conference,
+        aliases: vec![],
+        sources: SourceSpellings {
+            dblp: owned(dblp),
+            crossref: owned(crossref),
+            openreview: owned(openreview),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -542,17 +565,7 @@ mod tests {
 
     #[test]
     fn source_spellings_place_a_series() {
-        let s = |name: &str, dblp: &[&str], crossref: &[&str], openreview: &[&str]| Series {
-            name: name.to_owned(),
-            full_name: name.to_owned(),
-            type_: VenueType::Conference,
-            aliases: vec![],
-            sources: SourceSpellings {
-                dblp: dblp.iter().map(|a| (*a).to_owned()).collect(),
-                crossref: crossref.iter().map(|a| (*a).to_owned()).collect(),
-                openreview: openreview.iter().map(|a| (*a).to_owned()).collect(),
-            },
-        };
+        let s = conference_spelled;
         let r = Registry::new(vec![
             s("ICLR", &["ICLR"], &[], &["ICLR.cc"]),
             s(

@@ -761,20 +761,10 @@ pub fn apply(paper: &Paper, proposals: &[Proposal]) -> Result<Paper, String> {
 mod tests {
     use super::*;
     use crate::model::paper::Kind;
-    use crate::model::venue::{Series, SourceSpellings, VenueType};
+    use crate::model::venue::conference_spelled;
 
     fn registry() -> Registry {
-        let s = |name: &str, dblp: &[&str], crossref: &[&str], openreview: &[&str]| Series {
-            name: name.to_owned(),
-            full_name: name.to_owned(),
-            type_: VenueType::Conference,
-            aliases: vec![],
-            sources: SourceSpellings {
-                dblp: dblp.iter().map(|a| (*a).to_owned()).collect(),
-                crossref: crossref.iter().map(|a| (*a).to_owned()).collect(),
-                openreview: openreview.iter().map(|a| (*a).to_owned()).collect(),
-            },
-        };
+        let s = conference_spelled;
         Registry::new(vec![
             s("ICLR", &["ICLR"], &[], &["ICLR.cc"]),
             s("NeurIPS", &["NeurIPS"], &[], &["NeurIPS.cc"]),
