@@ -966,3 +966,13 @@ fn import_reports_an_entry_with_a_control_character_and_goes_on() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn rename_does_not_wait_on_a_fifo_template() {
+    let db = TestDb::new();
+    db.file("a.yaml", BASE);
+    mkfifo(&db.papers().join("README.template.md"));
+    let (_, stderr, code) = run(&db, &["rename", "a", "b"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(db.papers().join("b.yaml").exists());
+}

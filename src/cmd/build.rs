@@ -56,7 +56,14 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     if !failed && !args.check && ui::verbose() {
         super::say(format!("wrote {}", readme.display()));
     }
-    let template = std::fs::read_to_string(dir.join(render::TEMPLATE)).unwrap_or_default();
+    // Rendering above read the template already, through the same bounded reader.
+    let template = crate::store::input::read_text(
+        &dir.join(render::TEMPLATE),
+        Some(dir),
+        crate::store::input::MAX_TEMPLATE,
+        "the template",
+    )
+    .unwrap_or_default();
     let chart = match &args.chart {
         Some(path) => Some(path.clone()),
         None if template.contains(CHART) => Some(root.join(CHART)),

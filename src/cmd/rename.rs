@@ -88,8 +88,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(exit::code(exit::PROBLEMS));
     }
     let source = record.path.clone();
-    let text = std::fs::read_to_string(&source)
-        .with_context(|| format!("cannot read `{}`", source.display()))?;
+    let text = crate::store::input::read_text(&source, Some(dir), db::MAX_FILE_SIZE, "the record")?;
     // Create the new file first (refusing to clobber), then drop the old: at every moment one
     // of the two holds the record.
     crate::store::atomic::create_new(&target, &text)?;
@@ -107,9 +106,14 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
             target.display()
         ));
     }
-    for name in [LIST_FILE, super::render::TEMPLATE] {
+    // Read as every file a pull request controls: regular files only, size-bounded (a FIFO
+    // named README.template.md must not hang the rename).
+    for (name, limit) in [
+        (LIST_FILE, crate::store::input::MAX_LIST),
+        (super::render::TEMPLATE, crate::store::input::MAX_TEMPLATE),
+    ] {
         let path = dir.join(name);
-        if let Ok(text) = std::fs::read_to_string(&path) {
+        if let Ok(text) = crate::store::input::read_text(&path, Some(dir), limit, name) {
             for (n, line) in text.lines().enumerate() {
                 if mentions(line, record.id.as_str()) {
                     super::say(format!(
