@@ -29,16 +29,14 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     let mut changed = 0;
     let mut listing = String::new();
     for record in catalog.records().filter(|r| wanted(&r.path)) {
-        let text = db::to_yaml(&record.paper)?;
-        let current = std::fs::read(&record.path).ok();
-        if current.as_deref() == Some(text.as_bytes()) {
-            continue;
-        }
-        changed += 1;
         if args.check {
-            listing.push_str(&format!("{}\n", record.path.display()));
-        } else {
-            db::save_record(&record.path, &record.paper)?;
+            if !db::is_canonical(&record.path, &record.paper)? {
+                changed += 1;
+                listing.push_str(&format!("{}\n", record.path.display()));
+            }
+        } else if db::save_record(&record.path, &record.paper)? {
+            // The store compares with the file and writes only a record that changes.
+            changed += 1;
             if crate::ui::chatty() {
                 super::say(format!("formatted {}", record.path.display()));
             }

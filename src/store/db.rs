@@ -587,6 +587,13 @@ pub fn save_record(path: &Path, paper: &Paper) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// Whether the file holds exactly the record's canonical text (what `save_record` would leave
+/// unchanged); a file that cannot be read is not.
+pub fn is_canonical(path: &Path, paper: &Paper) -> anyhow::Result<bool> {
+    let text = to_yaml(paper)?;
+    Ok(fs::read(path).is_ok_and(|current| current == text.as_bytes()))
+}
+
 /// The file of the record with this id: the one place that maps ids to paths.
 pub fn record_path(dir: &Path, id: &PaperId) -> PathBuf {
     dir.join(format!("{id}.yaml"))
