@@ -14,7 +14,7 @@ use super::validate::Format;
 use super::{Filters, select};
 use crate::catalog::{Catalog, Link};
 use crate::exit;
-use crate::model::diag::{self, Diagnostic, Rule, Tally};
+use crate::model::diag::{Diagnostic, Rule, Tally};
 use crate::model::link::Url;
 use crate::model::paper::{Field, Paper};
 use crate::sources::cache::Cache;
@@ -156,12 +156,10 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
     diagnostics.sort();
     let fixed = apply_fixes(&catalog, &fixes)?;
     let files = records.len();
-    let report = match args.format {
-        Format::Human => diag::human_report(&diagnostics, files),
-        Format::Json => diag::json_report(&diagnostics, files),
-        Format::Github => super::validate::github_report(&diagnostics, files),
-    };
-    super::emit(None, &report)?;
+    super::emit(
+        None,
+        &super::validate::report(args.format, &diagnostics, files),
+    )?;
     if args.fix && !fixed.is_empty() {
         super::say(format!("hftlist: --fix rewrote {} record(s):", fixed.len()));
         for path in &fixed {

@@ -87,13 +87,7 @@ pub fn run(dir: &Path, args: &Args) -> anyhow::Result<ExitCode> {
         });
         files = args.files.len();
     }
-    let report = match args.format {
-        Format::Human if ui::use_color(ui::Stream::Stdout) => coloured_report(&diagnostics, files),
-        Format::Human => diag::human_report(&diagnostics, files),
-        Format::Json => diag::json_report(&diagnostics, files),
-        Format::Github => github_report(&diagnostics, files),
-    };
-    super::emit(None, &report)?;
+    super::emit(None, &report(args.format, &diagnostics, files))?;
     let tally = Tally::of(&diagnostics);
     let failed = tally.errors > 0 || (args.deny_warnings && tally.warnings > 0);
     Ok(exit::code(if failed {
@@ -154,7 +148,18 @@ fn rules_json() -> anyhow::Result<String> {
 
 /// One workflow command per diagnostic, in the form the GitHub Actions runner turns into an
 /// annotation on the file and line, then the human summary line.
-pub(crate) fn github_report(diagnostics: &[Diagnostic], files: usize) -> String {
+/// The diagnostics in the chosen format, as `validate` and `links` print them (coloured on a
+/// terminal).
+pub(crate) fn report(format: Format, diagnostics: &[Diagnostic], files: usize) -> String {
+    match format {
+        Format::Human if ui::use_color(ui::Stream::Stdout) => coloured_report(diagnostics, files),
+        Format::Human => diag::human_report(diagnostics, files),
+        Format::Json => diag::json_report(diagnostics, files),
+        Format::Github => github_report(diagnostics, files),
+    }
+}
+
+fn github_report(diagnostics: &[Diagnostic], files: usize) -> String {
     let mut out = String::new();
     let (shown, _) = diag::bounded(diagnostics);
     for d in shown {
