@@ -31,10 +31,6 @@ pub const MAX_FILE_SIZE: u64 = 1024 * 1024;
 pub struct Spans {
     fields: Vec<Pos>,
     start: Pos,
-    /// Position of each author, in order.
-    pub authors: Vec<Pos>,
-    /// Position of each tag, in order.
-    pub tags: Vec<Pos>,
 }
 
 impl Spans {
@@ -516,15 +512,6 @@ impl Typer<'_> {
         Spans {
             fields: self.raw.positions.clone(),
             start: self.raw.start,
-            authors: self.list_positions(Field::Authors),
-            tags: self.list_positions(Field::Tags),
-        }
-    }
-
-    fn list_positions(&self, field: Field) -> Vec<Pos> {
-        match self.raw.values[field.index()].as_ref() {
-            Some(RawValue::List(_, items)) => items.iter().map(|(p, _)| *p).collect(),
-            _ => Vec::new(),
         }
     }
 }
