@@ -242,7 +242,8 @@ fn exchange(
             true
         }
         Route::Slow(_) => {
-            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
             true
         }
     }
@@ -537,6 +538,45 @@ fn a_reset_connection_is_a_link_error() {
         )),
         "{}",
         run.stdout
+    );
+    // Asked twice: a reset is tried once more on a new connection before it is reported.
+    assert_eq!(site.seen().len(), 2);
+}
+
+#[test]
+fn a_connection_closed_before_the_answer_is_asked_again_on_a_new_one() {
+    // The first connection reads the request and closes without an answer (a kept-alive
+    // connection the server dropped as the request arrived); later connections answer.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { return };
+            let log = Arc::clone(&log);
+            std::thread::spawn(move || {
+                let Some(head) = read_head(&mut stream) else {
+                    return;
+                };
+                let line = head.lines().next().unwrap_or("").to_owned();
+                log.lock().unwrap().push(format!("{n} {line}"));
+                if n > 0 {
+                    let _ = stream.write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    );
+                }
+            });
+        }
+    });
+    let run = links(&db_with(&format!("http://127.0.0.1:{port}/x")), &[], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_text(&run.stdout, CLEAN);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen[..2],
+        ["0 HEAD /x HTTP/1.1", "1 HEAD /x HTTP/1.1"],
+        "{seen:?}"
     );
 }
 

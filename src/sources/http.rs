@@ -753,7 +753,10 @@ pub enum ProbeError {
     Certificate(String),
     /// The run cannot go on: unusable `SSL_CERT_FILE`, a bad proxy variable.
     Fatal(NetError),
-    /// Anything else (a connection reset, a broken answer), in the library's words.
+    /// The server closed or reset the connection before its answer (a kept-alive connection
+    /// it had dropped, or a server that went away): worth one fresh try.
+    Reset,
+    /// Anything else (a broken answer), in the library's words.
     Other(String),
 }
 
@@ -766,6 +769,7 @@ impl std::fmt::Display for ProbeError {
             Self::Timeout => f.write_str("no answer in time"),
             Self::Certificate(m) => write!(f, "the TLS certificate is not trusted ({m})"),
             Self::Fatal(e) => write!(f, "{e}"),
+            Self::Reset => f.write_str("the connection was reset"),
             Self::Other(m) => f.write_str(m),
         }
     }
@@ -788,7 +792,8 @@ impl Prober {
     }
 
     /// Sends one request within `left`: `headers` added, the body read up to `body_limit` bytes
-    /// (0: not read). Statuses are answers, never errors.
+    /// (0: not read), on a new connection when `fresh` (else a kept-alive one may serve).
+    /// Statuses are answers, never errors.
     pub fn probe(
         &self,
         method: Method,
@@ -796,6 +801,7 @@ impl Prober {
         left: Duration,
         headers: &[(&str, &str)],
         body_limit: u64,
+        fresh: bool,
     ) -> Result<Answer, ProbeError> {
         let target = parse_target(url).map_err(ProbeError::Other)?;
         if left.is_zero() {
@@ -809,10 +815,15 @@ impl Prober {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let mut response = request
+        let mut config = request
             .config()
             .timeout_global(Some(left))
-            .timeout_connect(Some(left.min(Duration::from_secs(30))))
+            .timeout_connect(Some(left.min(Duration::from_secs(30))));
+        if fresh {
+            // No kept-alive connection is young enough: a new one is opened.
+            config = config.max_idle_age(Duration::ZERO);
+        }
+        let mut response = config
             .build()
             .call()
             .map_err(|e| classify_probe(e, &target.host))?;
@@ -909,9 +920,7 @@ fn classify_probe(error: ureq::Error, host: &str) -> ProbeError {
                 std::io::ErrorKind::ConnectionReset
                 | std::io::ErrorKind::ConnectionAborted
                 | std::io::ErrorKind::UnexpectedEof
-                | std::io::ErrorKind::BrokenPipe => {
-                    ProbeError::Other("the connection was reset".to_owned())
-                }
+                | std::io::ErrorKind::BrokenPipe => ProbeError::Reset,
                 std::io::ErrorKind::NetworkUnreachable
                 | std::io::ErrorKind::HostUnreachable
                 | std::io::ErrorKind::NetworkDown => ProbeError::Unreachable(text),
@@ -1288,7 +1297,7 @@ mod tests {
         ));
         assert_eq!(
             classify_probe(io(K::ConnectionReset, "reset by peer"), "a.org"),
-            ProbeError::Other("the connection was reset".into())
+            ProbeError::Reset
         );
         assert_eq!(
             classify_probe(ureq::Error::HostNotFound, "a.org"),

@@ -5,8 +5,9 @@
 //! 501) or says 404/410 (some servers only lie to `HEAD`). Redirects are followed here, hop by
 //! hop, at most [`MAX_HOPS`], with loop detection. A 429 or 5xx is asked again after
 //! `Retry-After` (1 s when absent) while the per-link `--timeout` allows, at most twice. A host
-//! name that does not resolve is asked once more a second later: only a failure that persists is
-//! a dead link. Links run on a pool of std threads, at most [`Settings::per_host`] at a time per
+//! name that does not resolve is asked once more a second later, and a connection the server
+//! closed before answering (a kept-alive connection it had dropped) once more at once: only a
+//! failure that persists is a dead link. Links run on a pool of std threads, at most [`Settings::per_host`] at a time per
 //! host and [`Settings::total`] in all. GitHub repositories go through the GitHub API when a
 //! token is given (its HTML pages rate-limit anonymous clients quickly).
 //!
@@ -467,8 +468,9 @@ fn walk(prober: &Prober, url: &str, deadline: Instant) -> Result<Walk, NetError>
     }
 }
 
-/// One URL asked, with the method fallback, the retries on 429/5xx and the second try of a host
-/// name that does not resolve, all before `deadline`.
+/// One URL asked, with the method fallback, the retries on 429/5xx, the second try of a host
+/// name that does not resolve and of a connection reset before the answer, all before
+/// `deadline`.
 fn ask(
     prober: &Prober,
     url: &str,
@@ -483,13 +485,16 @@ fn ask(
     };
     let mut retries = 0;
     let mut dns_retried = false;
+    let mut reset_retried = false;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        match prober.probe(method, url, left, headers, body_limit) {
+        match prober.probe(method, url, left, headers, body_limit, reset_retried) {
             Err(ProbeError::NoSuchHost) if !dns_retried => {
                 dns_retried = true;
                 sleep_within(Duration::from_secs(1), deadline);
             }
+            // HEAD and GET are idempotent: asked again, on a fresh connection.
+            Err(ProbeError::Reset) if !reset_retried => reset_retried = true,
             Err(e) => return Err(Stop::Probe(e)),
             Ok(a) if method == Method::Head && matches!(a.status, 403 | 404 | 405 | 410 | 501) => {
                 method = Method::Get;
