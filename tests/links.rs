@@ -813,7 +813,7 @@ fn an_unreadable_ssl_cert_file_stops_the_run() {
 
 #[test]
 fn each_host_gets_at_most_two_requests_at_a_time() {
-    let site = Site::new(|_, _, _| Route::Slow(Duration::from_millis(200)));
+    let site = Site::new(|_, _, _| Route::Slow(Duration::from_millis(400)));
     let db = TestDb::new();
     for i in 0..8 {
         db.file(&format!("p{i}.yaml"), record(&site.url(&format!("/{i}"))));
@@ -826,7 +826,7 @@ fn each_host_gets_at_most_two_requests_at_a_time() {
 
 #[test]
 fn per_host_raises_the_limit() {
-    let site = Site::new(|_, _, _| Route::Slow(Duration::from_millis(200)));
+    let site = Site::new(|_, _, _| Route::Slow(Duration::from_millis(400)));
     let db = TestDb::new();
     for i in 0..8 {
         db.file(&format!("p{i}.yaml"), record(&site.url(&format!("/{i}"))));
