@@ -7,6 +7,7 @@ pub mod diag;
 pub mod ident;
 pub mod link;
 pub mod list;
+pub mod name;
 pub mod paper;
 pub mod sanitize;
 pub mod venue;

@@ -560,3 +560,36 @@ fn an_arxiv_id_dblp_finds_on_another_record_is_not_asked_about() {
     assert_eq!(targets.len(), 1, "{targets:?}");
     assert!(targets[0].starts_with("/dblp/"), "{targets:?}");
 }
+
+#[test]
+fn a_title_that_is_the_arxiv_titles_subtitle_is_a_conflict_never_written() {
+    let record = "title: Perturbation-aware Alignment for Large Language Models against Harmful \
+                  Fine-tuning Attack\nkind: defense\nstage: alignment\ndate: \"2024-02-02\"\n\
+                  arxiv: \"2402.01109\"\n";
+    let db = TestDb::empty();
+    db.file("list.yaml", list()).file("vaccine.yaml", record);
+    let server = StandIn::standard();
+    let run = server.run(&db, &["refresh", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let got: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let titles: Vec<_> = got
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["field"] == "title")
+        .collect();
+    assert_eq!(titles.len(), 1, "{}", run.stdout);
+    assert_eq!(titles[0]["action"], "conflict", "{}", run.stdout);
+    assert_eq!(
+        titles[0]["new"],
+        "Vaccine: Perturbation-aware Alignment for Large Language Models against Harmful \
+         Fine-tuning Attack"
+    );
+    let write = server.run(&db, &["refresh", "--write"]);
+    assert!(write.code <= 1, "{}", write.stderr);
+    assert!(
+        read(&db, "vaccine.yaml").starts_with("title: Perturbation-aware Alignment"),
+        "{}",
+        read(&db, "vaccine.yaml")
+    );
+}

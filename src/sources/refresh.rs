@@ -16,8 +16,10 @@
 
 use serde::Serialize;
 
+use crate::catalog::similar::{canonical_words, near_identical};
 use crate::model::date::PartialDate;
 use crate::model::ident::{ArxivId, Doi, OpenReviewId};
+use crate::model::name::Name;
 use crate::model::paper::{Field, Paper, normalize_title};
 use crate::model::venue::{Registry, Spelling, Track, strip_parenthetical};
 use crate::sources::arxiv::ArxivEntry;
@@ -153,37 +155,38 @@ impl Placed {
     }
 }
 
-/// How two titles compare.
+/// How two titles compare: the catalog's near-identical matcher (`catalog::similar`) decides
+/// whether they name the same paper, as it does for `similar-title`, `add` and `import`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TitleMatch {
     /// Equal after normalisation (case, punctuation, spacing).
     Equal,
-    /// At most two letters apart after normalisation (titles of 20 letters or more).
+    /// Near-identical with the same words: one typo in one word, or the words reordered.
     Typo,
+    /// Near-identical, one title being the other's main title or subtitle: the same paper,
+    /// but not a spelling to correct.
+    Part,
     /// Different titles.
     Different,
 }
 
 /// Compares two titles.
 pub fn title_match(a: &str, b: &str) -> TitleMatch {
-    let (a, b) = (normalize_title(a), normalize_title(b));
-    if a == b {
+    if normalize_title(a) == normalize_title(b) {
         TitleMatch::Equal
-    } else if a.len().min(b.len()) >= 20 && strsim::levenshtein(&a, &b) <= 2 {
+    } else if !near_identical(a, b) {
+        TitleMatch::Different
+    } else if canonical_words(a).len() == canonical_words(b).len() {
         TitleMatch::Typo
     } else {
-        TitleMatch::Different
+        TitleMatch::Part
     }
 }
 
-/// Whether two author lists share a family name (the last word, ignoring case).
+/// Whether two author lists share a family name (as the model splits names, so `Ling Liu`,
+/// `L. Liu` and `Liu, Ling` agree; ignoring case).
 pub fn authors_agree(a: &[String], b: &[String]) -> bool {
-    let family = |n: &String| {
-        n.split_whitespace()
-            .next_back()
-            .map(str::to_lowercase)
-            .unwrap_or_default()
-    };
+    let family = |n: &String| Name::parse(n).family().to_lowercase();
     a.iter()
         .map(family)
         .any(|f| !f.is_empty() && b.iter().map(family).any(|g| g == f))
@@ -475,7 +478,7 @@ pub fn propose(paper: &Paper, registry: &Registry, answers: &Answers<'_>) -> Vec
                 "arxiv",
                 ev("the title of the arXiv record"),
             ),
-            TitleMatch::Different => push(
+            TitleMatch::Part | TitleMatch::Different => push(
                 Field::Title,
                 Action::Conflict,
                 Value::Text(paper.title.clone()),
@@ -1181,6 +1184,30 @@ mod tests {
             TitleMatch::Typo
         );
         assert_eq!(title_match("Short a", "Short b"), TitleMatch::Different);
+        assert_eq!(
+            title_match(
+                "Vaccine: Perturbation-aware Alignment for Large Language Models",
+                "Perturbation-aware Alignment for Large Language Models"
+            ),
+            TitleMatch::Part
+        );
+        assert_eq!(
+            title_match("Attacks on Safety Alignment", "Safety Alignment Attacks on"),
+            TitleMatch::Typo
+        );
+        // Two typos are two facts to check, not one spelling to correct.
+        assert_eq!(
+            title_match(
+                "Harmful Fine-tuning Attacks on Models",
+                "Harmfull Fine-tunning Attacks on Models"
+            ),
+            TitleMatch::Different
+        );
+        assert!(authors_agree(&["Liu, Ling".into()], &["Ling Liu".into()]));
+        assert!(authors_agree(
+            &["José García Jr.".into()],
+            &["J. García".into()]
+        ));
         assert!(authors_agree(&["Ling Liu".into()], &["L. Liu".into()]));
         assert!(!authors_agree(&["Ling Liu".into()], &["Ling Wang".into()]));
         assert!(!authors_agree(&[], &["Ling Wang".into()]));

@@ -21,7 +21,6 @@
 
 mod bibtex;
 mod csl;
-pub mod names;
 
 use crate::catalog::{Catalog, Record};
 use crate::model::date::PartialDate;
@@ -29,9 +28,9 @@ use crate::model::ident::ArxivId;
 use crate::model::paper::Paper;
 use crate::model::venue::{Placed, Series, Track, VenueType};
 
+use crate::model::name::Name;
 pub use bibtex::{Dialect, write_entries};
 pub use csl::csl_json as csl_json_of;
-use names::Name;
 
 /// What kind of work a citation is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

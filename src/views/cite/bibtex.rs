@@ -12,8 +12,8 @@
 
 use std::fmt::Write as _;
 
-use super::names::{Name, reads_as_written};
 use super::{Citation, CitationType};
+use crate::model::name::{Name, reads_as_written};
 
 /// Which flavour of `.bib` to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
-use super::names::Name;
 use super::{Citation, CitationType};
+use crate::model::name::Name;
 
 /// A name: family, given, particle and suffix, or a literal.
 #[derive(Serialize)]

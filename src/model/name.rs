@@ -72,7 +72,7 @@ fn starts_lowercase(word: &str) -> bool {
 
 /// Whether BibTeX reads a word outside the particle as written: each hyphen-separated piece
 /// starts with an uppercase letter. Any other word (`d'Alembert`, `-x`, `张伟`) must be braced.
-pub(super) fn reads_as_written(word: &str) -> bool {
+pub fn reads_as_written(word: &str) -> bool {
     word.split(['-', '~'])
         .all(|piece| piece.chars().next().is_some_and(char::is_uppercase))
 }
@@ -100,6 +100,17 @@ fn particle_and_family(words: &[&str]) -> (String, String) {
 }
 
 impl Name {
+    /// The family name, particle included (`van Beethoven`); an organisation's whole name.
+    pub fn family(&self) -> String {
+        match self {
+            Self::Person {
+                particle, family, ..
+            } if !particle.is_empty() => format!("{particle} {family}"),
+            Self::Person { family, .. } => family.clone(),
+            Self::Literal(name) => name.clone(),
+        }
+    }
+
     /// Parses one author as written in a record.
     pub fn parse(written: &str) -> Self {
         let folded = written.split_whitespace().collect::<Vec<_>>().join(" ");
