@@ -307,6 +307,11 @@ impl ReadTitle {
     pub fn normalized(&self) -> &str {
         &self.normalized
     }
+
+    /// How many canonical words the whole title has.
+    pub fn word_count(&self) -> usize {
+        self.bodies[0].words.len()
+    }
 }
 
 /// Whether two titles are near-identical by the definition (module documentation), compared

@@ -14,13 +14,15 @@
 //! - a venue is written only as a registry spelling: a series the registry does not know is a
 //!   conflict naming the entry to add.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
-use crate::catalog::similar::{canonical_words, near_identical};
+use crate::catalog::similar::ReadTitle;
 use crate::model::date::PartialDate;
 use crate::model::ident::{ArxivId, Doi, OpenReviewId};
 use crate::model::name::Name;
-use crate::model::paper::{Field, Paper, normalize_title};
+use crate::model::paper::{Field, Paper};
 use crate::model::venue::{Registry, Spelling, Track, strip_parenthetical};
 use crate::sources::arxiv::ArxivEntry;
 use crate::sources::crossref::CrossrefWork;
@@ -170,13 +172,14 @@ pub enum TitleMatch {
     Different,
 }
 
-/// Compares two titles.
+/// Compares two titles, each read once.
 pub fn title_match(a: &str, b: &str) -> TitleMatch {
-    if normalize_title(a) == normalize_title(b) {
+    let (a, b) = (ReadTitle::new(a), ReadTitle::new(b));
+    if a.normalized() == b.normalized() {
         TitleMatch::Equal
-    } else if !near_identical(a, b) {
+    } else if !a.matches(&b) {
         TitleMatch::Different
-    } else if canonical_words(a).len() == canonical_words(b).len() {
+    } else if a.word_count() == b.word_count() {
         TitleMatch::Typo
     } else {
         TitleMatch::Part
@@ -187,9 +190,10 @@ pub fn title_match(a: &str, b: &str) -> TitleMatch {
 /// `L. Liu` and `Liu, Ling` agree; ignoring case).
 pub fn authors_agree(a: &[String], b: &[String]) -> bool {
     let family = |n: &String| Name::parse(n).family().to_lowercase();
+    let theirs: HashSet<String> = b.iter().map(family).collect();
     a.iter()
         .map(family)
-        .any(|f| !f.is_empty() && b.iter().map(family).any(|g| g == f))
+        .any(|f| !f.is_empty() && theirs.contains(&f))
 }
 
 /// A DOI worth filling: not arXiv's own (`10.48550/arXiv.ID` only repeats the arXiv id).
