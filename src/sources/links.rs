@@ -7,9 +7,10 @@
 //! `Retry-After` (1 s when absent) while the per-link `--timeout` allows, at most twice. A host
 //! name that does not resolve is asked once more a second later, and a connection the server
 //! closed before answering (a kept-alive connection it had dropped) once more at once: only a
-//! failure that persists is a dead link. Links run on a pool of std threads, at most [`Settings::per_host`] at a time per
-//! host and [`Settings::total`] in all. GitHub repositories go through the GitHub API when a
-//! token is given (its HTML pages rate-limit anonymous clients quickly).
+//! failure that persists is a dead link. Links run on a pool of std threads, at most
+//! [`Settings::per_host`] at a time per host and [`Settings::total`] in all. GitHub repositories
+//! go through the GitHub API when a token is given (its HTML pages rate-limit anonymous clients
+//! quickly).
 //!
 //! The judgement of each URL ([`Checked`]) is cached by the network edge's [`Cache`]: a day
 //! for a working link, an hour for a failure.

@@ -25,10 +25,10 @@ mod csl;
 use crate::catalog::{Catalog, Record};
 use crate::model::date::PartialDate;
 use crate::model::ident::ArxivId;
+use crate::model::name::Name;
 use crate::model::paper::Paper;
 use crate::model::venue::{Placed, Series, Track, VenueType};
 
-use crate::model::name::Name;
 pub use bibtex::{Dialect, write_entries};
 pub use csl::csl_json as csl_json_of;
 
